@@ -37,23 +37,21 @@ fn walk(
     limits: &Limits,
 ) -> Result<(Seen, LayerSummary), ImageError> {
     let mut seen = Vec::new();
-    let summary = walk_tar_layer(
-        descriptor,
-        blob,
-        limits,
-        &mut |entry: &mut LayerEntry<'_, '_>| {
-            let mapped = entry.mapped_contents().is_some();
-            let mut contents = Vec::new();
-            entry.read_contents(&mut contents, 1 << 20)?;
-            seen.push((
-                entry.path().to_owned(),
-                entry.kind().clone(),
-                mapped,
-                contents,
-            ));
-            Ok(())
-        },
-    )?;
+    let summary = walk_tar_layer(descriptor, blob, limits, &mut |entry: &mut LayerEntry<
+        '_,
+        '_,
+    >| {
+        let mapped = entry.mapped_contents().is_some();
+        let mut contents = Vec::new();
+        entry.read_contents(&mut contents, 1 << 20)?;
+        seen.push((
+            entry.path().to_owned(),
+            entry.kind().clone(),
+            mapped,
+            contents,
+        ));
+        Ok(())
+    })?;
     Ok((seen, summary))
 }
 
@@ -207,15 +205,10 @@ fn digest_and_diff_id_mismatches_name_the_layer() {
     let mut plain = layer(&tar, &tar, Compression::None);
     plain.diff_id = Some(Digest::sha256(b"other diff"));
     let mut visited = 0;
-    let error = walk_tar_layer(
-        &plain,
-        &tar,
-        &Limits::default(),
-        &mut |_| {
-            visited += 1;
-            Ok(())
-        },
-    )
+    let error = walk_tar_layer(&plain, &tar, &Limits::default(), &mut |_| {
+        visited += 1;
+        Ok(())
+    })
     .expect_err("mismatch");
     assert!(matches!(error, ImageError::DiffIdMismatch { .. }));
     assert_eq!(visited, 0);
@@ -294,17 +287,12 @@ fn a_read_error_swallowed_by_the_visitor_still_fails_the_layer() {
     let cut = &blob[..blob.len() / 3];
     let descriptor = layer(&blob, &tar, Compression::Gzip);
 
-    let error = walk_tar_layer(
-        &descriptor,
-        cut,
-        &Limits::default(),
-        &mut |entry| {
-            let mut buf = Vec::new();
-            let result = entry.read_contents(&mut buf, u64::MAX);
-            assert!(matches!(result, Err(WalkError::Read { .. })));
-            Ok(())
-        },
-    )
+    let error = walk_tar_layer(&descriptor, cut, &Limits::default(), &mut |entry| {
+        let mut buf = Vec::new();
+        let result = entry.read_contents(&mut buf, u64::MAX);
+        assert!(matches!(result, Err(WalkError::Read { .. })));
+        Ok(())
+    })
     .expect_err("truncated");
     assert!(matches!(error, ImageError::LayerRead { .. }), "{error}");
 }
@@ -445,20 +433,15 @@ fn hostile_entries_are_clamped_and_recorded() {
 fn visitor_errors_are_reported_with_the_layer() {
     let tar = sample_tar();
     let descriptor = layer(&tar, &tar, Compression::None);
-    let error = walk_tar_layer(
-        &descriptor,
-        &tar,
-        &Limits::default(),
-        &mut |entry| {
-            if entry.path() == "bin" {
-                return Err(WalkError::visitor(format!(
-                    "plugin failed on {}",
-                    entry.path()
-                )));
-            }
-            Ok(())
-        },
-    )
+    let error = walk_tar_layer(&descriptor, &tar, &Limits::default(), &mut |entry| {
+        if entry.path() == "bin" {
+            return Err(WalkError::visitor(format!(
+                "plugin failed on {}",
+                entry.path()
+            )));
+        }
+        Ok(())
+    })
     .expect_err("visitor error");
     assert!(
         error.to_string().ends_with(": plugin failed on bin"),

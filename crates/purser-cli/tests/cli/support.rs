@@ -1,0 +1,121 @@
+//! Shared helpers: fixture images built once per test run, plugin directories holding exactly
+//! the plugins a test wants, and running the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The fixture images, built once into a temporary directory that lives as long as the tests.
+pub fn fixtures() -> &'static Path {
+    static BUILT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let directory = tempfile::tempdir().expect("temporary directory");
+            purser_fixtures::build_all(directory.path()).expect("fixture images build");
+            directory
+        })
+        .path()
+}
+
+/// A fixture image by its output name (see `purser_fixtures::outputs`).
+pub fn fixture(name: &str) -> PathBuf {
+    fixtures().join(name)
+}
+
+/// The shared library of a plugin crate, as cargo built it for these tests (the plugins are
+/// dev-dependencies, so their libraries sit next to the test executable).
+pub fn plugin_library(crate_name: &str) -> PathBuf {
+    let file = format!(
+        "{}{}{}",
+        std::env::consts::DLL_PREFIX,
+        crate_name.replace('-', "_"),
+        std::env::consts::DLL_SUFFIX
+    );
+    let executable = std::env::current_exe().expect("test executable");
+    let directory = executable.parent().expect("test directory");
+    let library = directory.join(&file);
+    assert!(
+        library.exists(),
+        "{} was not built; is {crate_name} a dev-dependency?",
+        library.display()
+    );
+    library
+}
+
+/// A directory holding copies of the given plugin crates' libraries.
+pub fn plugin_dir(crate_names: &[&str]) -> tempfile::TempDir {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    for name in crate_names {
+        let library = plugin_library(name);
+        let copy = directory
+            .path()
+            .join(library.file_name().expect("file name"));
+        std::fs::copy(&library, copy).expect("copy plugin");
+    }
+    directory
+}
+
+pub const OS_RELEASE: &str = "purser-analyzer-os-release";
+pub const SETUID: &str = "purser-example-setuid";
+pub const PANICKING: &str = "purser-testplugin-panicking";
+pub const FAILING: &str = "purser-testplugin-failing";
+pub const WRONG_VERSION: &str = "purser-testplugin-wrong-version";
+
+/// The `purser` binary under test.
+pub fn purser() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_purser"));
+    command
+        .env_remove("PURSER_PLUGIN_PATH")
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `purser` with `args`.
+pub fn run(args: &[&str]) -> Output {
+    purser().args(args).output().expect("purser runs")
+}
+
+/// `purser scan IMAGE --format json` with only the plugins in `plugins`.
+pub fn scan_json(image: &Path, plugins: &Path) -> (serde_json::Value, Output) {
+    let output = purser()
+        .arg("scan")
+        .arg(image)
+        .args(["--format", "json", "--no-default-plugins", "--plugin-dir"])
+        .arg(plugins)
+        .output()
+        .expect("purser runs");
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "scan printed no JSON ({error}); stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (report, output)
+}
+
+/// The process's exit code.
+pub fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited normally")
+}
+
+/// Stdout and stderr, for assertion messages.
+pub fn describe(output: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Observations of a report whose rule is `rule`, as their paths.
+pub fn observed_paths(report: &serde_json::Value, rule: &str) -> Vec<String> {
+    report["observations"]
+        .as_array()
+        .expect("observations")
+        .iter()
+        .filter(|observation| observation["rule_id"] == rule)
+        .map(|observation| observation["path"].as_str().expect("path").to_owned())
+        .collect()
+}
