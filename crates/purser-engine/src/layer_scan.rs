@@ -179,8 +179,6 @@ struct Dispatcher<'scan, 'image> {
     candidates: Vec<usize>,
     selected: Vec<Selection>,
     too_large: Vec<TooLarge>,
-    /// Reused for files read from a compressed stream before they join the batch buffer.
-    scratch: Vec<u8>,
     result: LayerScan,
 }
 
@@ -240,7 +238,6 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
             candidates: Vec::new(),
             selected: Vec::new(),
             too_large: Vec::new(),
-            scratch: Vec::new(),
             result,
         }
     }
@@ -273,15 +270,16 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
             return Ok(());
         }
 
-        let path_start = self.paths.len();
-        self.paths.push_str(path);
-        let path_range = path_start..self.paths.len();
         let needs_contents = self.selected.iter().any(|selection| selection.contents);
         let (contents, truncated) = if needs_contents {
             self.read_contents(entry)?
         } else {
             (Contents::None, false)
         };
+        // After the read, which may have flushed the batch and its paths.
+        let path_start = self.paths.len();
+        self.paths.push_str(entry.path());
+        let path_range = path_start..self.paths.len();
 
         let mut wanted_by = 0u64;
         let mut contents_for = 0u64;
@@ -337,10 +335,16 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
                 .min(usize::try_from(limit).unwrap_or(usize::MAX))];
             return Ok((Contents::Mapped(shown), shown.len() < mapped.len()));
         }
+        // A file that would overfill the batch goes into the next one, so the buffer holds at
+        // most one batch or one large file, not both.
+        let incoming = entry.size().min(limit);
+        if !self.buffer.is_empty()
+            && self.buffer.len() as u64 + incoming > self.options.batch_bytes as u64
+        {
+            self.flush();
+        }
         let start = self.buffer.len();
-        let complete = entry.read_contents(&mut self.scratch, limit)?;
-        self.buffer.extend_from_slice(&self.scratch);
-        self.scratch.clear();
+        let complete = entry.append_contents(&mut self.buffer, limit)?;
         Ok((Contents::Buffered(start..self.buffer.len()), !complete))
     }
 
@@ -401,6 +405,10 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
         self.pending.clear();
         self.paths.clear();
         self.buffer.clear();
+        // One large file may have grown the buffer far past a batch; give that memory back.
+        if self.buffer.capacity() > 2 * self.options.batch_bytes {
+            self.buffer = Vec::new();
+        }
     }
 
     /// Flushes the last batch and finishes every session.

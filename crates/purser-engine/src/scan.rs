@@ -114,6 +114,16 @@ impl Scanner {
     /// When a layer cannot be read (corrupt, truncated, digest mismatch, over a limit).
     /// Analyzer failures do not fail the scan; they make the report partial.
     pub fn scan(&self, image: &Image) -> Result<ScanReport, ScanError> {
+        self.scan_layers(image, image.layers().len())
+    }
+
+    /// Scans the image as it was after its first `layer_count` layers (all of them when the
+    /// count is larger): what a base image, or an intermediate build stage, contained.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scanner::scan`].
+    pub fn scan_layers(&self, image: &Image, layer_count: usize) -> Result<ScanReport, ScanError> {
         let started = Instant::now();
         let backends: Vec<&dyn AnalyzerBackend> =
             self.analyzers.iter().map(|a| a.backend.as_ref()).collect();
@@ -133,7 +143,7 @@ impl Scanner {
             "image-level inputs analyzed"
         );
 
-        let layer_indices: Vec<usize> = (0..image.layers().len()).collect();
+        let layer_indices: Vec<usize> = (0..image.layers().len().min(layer_count)).collect();
         let scan_one =
             |&index: &usize| scan_layer(image, index, &backends, &self.matcher, &self.options);
         let layer_scans: Vec<LayerScan> = if self.options.parallel {

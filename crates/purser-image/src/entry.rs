@@ -135,6 +135,16 @@ impl<'data> LayerEntry<'data, '_> {
     /// read of streamed contents, [`WalkError::SparseContents`] for sparse files.
     pub fn read_contents(&mut self, buf: &mut Vec<u8>, max: u64) -> Result<bool, WalkError> {
         buf.clear();
+        self.append_contents(buf, max)
+    }
+
+    /// Like [`read_contents`](Self::read_contents), but appends to `buf` instead of clearing it
+    /// first, so a caller collecting several files into one buffer needs no second copy.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_contents`](Self::read_contents).
+    pub fn append_contents(&mut self, buf: &mut Vec<u8>, max: u64) -> Result<bool, WalkError> {
         let wanted = self.size.min(max);
         let read_error = |cause| WalkError::Read {
             path: self.path.clone(),
@@ -193,7 +203,9 @@ impl Read for SourceReader<'_> {
 /// Reads up to `wanted` bytes, growing `buf` as data arrives rather than trusting a size
 /// field with an up-front allocation beyond 1 MiB.
 fn read_bounded(reader: &mut dyn Read, wanted: u64, buf: &mut Vec<u8>) -> io::Result<()> {
-    buf.reserve(wanted.min(1024 * 1024) as usize);
+    // The whole file at once when it is of a sane size, so that reading it does not double the
+    // buffer repeatedly; a header claiming more only costs this much before the data runs out.
+    buf.reserve(wanted.min(64 * 1024 * 1024) as usize);
     reader.take(wanted).read_to_end(buf)?;
     Ok(())
 }
