@@ -98,7 +98,10 @@ fn synthetic_images() -> BenchImages {
 }
 
 /// Reads criterion's estimate (mean, nanoseconds) of a benchmark from its output directory.
-#[allow(dead_code, reason = "used by the criterion benchmarks, not by the memory measurement")]
+#[allow(
+    dead_code,
+    reason = "used by the criterion benchmarks, not by the memory measurement"
+)]
 pub fn mean_estimate_ns(group: &str, name: &str) -> Option<f64> {
     let path = target_dir()
         .join("criterion")

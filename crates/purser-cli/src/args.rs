@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Purser: what is inside a container image, and what in it is dangerous.
 #[derive(Debug, Parser)]
-#[command(name = "purser", version, about, propagate_version = true)]
+#[command(name = "purser", version, propagate_version = true)]
 pub struct Cli {
     /// More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
