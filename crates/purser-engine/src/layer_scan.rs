@@ -85,6 +85,16 @@ pub struct LayerScan {
     pub elapsed: Duration,
 }
 
+impl LayerScan {
+    /// Adds an analyzer's findings.
+    fn record(&mut self, analyzer: usize, findings: Vec<Finding>) {
+        let attributed = findings
+            .into_iter()
+            .map(|finding| AttributedFinding { analyzer, finding });
+        self.findings.extend(attributed);
+    }
+}
+
 /// Walks layer `index` of `image` and dispatches its files to `analyzers`.
 ///
 /// # Errors
@@ -384,13 +394,7 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
             let outcome = session.analyze_files(&inputs);
             self.result.analyzer_time[analyzer_index] += started.elapsed();
             match outcome {
-                Ok(findings) => self
-                    .result
-                    .findings
-                    .extend(findings.into_iter().map(|finding| AttributedFinding {
-                        analyzer: analyzer_index,
-                        finding,
-                    })),
+                Ok(findings) => self.result.record(analyzer_index, findings),
                 Err(error) => {
                     let paths = inputs.iter().map(|input| input.path.to_owned()).collect();
                     self.result.failures.push(failure(
@@ -420,13 +424,7 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
             let outcome = session.finish();
             self.result.analyzer_time[analyzer_index] += started.elapsed();
             match outcome {
-                Ok(findings) => self
-                    .result
-                    .findings
-                    .extend(findings.into_iter().map(|finding| AttributedFinding {
-                        analyzer: analyzer_index,
-                        finding,
-                    })),
+                Ok(findings) => self.result.record(analyzer_index, findings),
                 Err(error) => self.result.failures.push(failure(
                     analyzer_index,
                     "finish_layer",

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use purser_image::overlay::FilesystemView;
 use purser_image::{Image, ImageError};
-use purser_plugin_api::{FileRequest, ImageContext, ImageInput, LayerSummaryContext};
+use purser_plugin_api::{FileRequest, ImageContext, ImageInput, LayerContext};
 use rayon::prelude::*;
 
 use crate::backend::AnalyzerBackend;
@@ -331,7 +331,7 @@ pub fn image_context(image: &Image) -> ImageContext {
         layers: image
             .layers()
             .iter()
-            .map(|layer| LayerSummaryContext {
+            .map(|layer| LayerContext {
                 index: layer.index,
                 digest: layer.digest.as_ref().map(ToString::to_string),
                 diff_id: layer.diff_id.as_ref().map(ToString::to_string),

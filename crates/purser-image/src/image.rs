@@ -272,15 +272,7 @@ impl Image {
             });
         }
 
-        let location = &self.parts.layer_locations[index];
-        let bytes = self
-            .store
-            .open_blob(location)?
-            .ok_or_else(|| ImageError::MissingBlob {
-                image: self.path.clone(),
-                what: descriptor.name().to_string(),
-                location: location.clone(),
-            })?;
+        let bytes = BlobBytes::Borrowed(self.layer_blob(index)?);
         let limit = self.limits.max_layer_uncompressed_bytes;
         let stream = LayerStream::new(bytes, descriptor.compression, limit).map_err(|cause| {
             ImageError::LayerRead {

@@ -27,7 +27,7 @@ impl FileInput<'_> {
     }
 }
 
-/// The layer a session analyzes.
+/// One layer: the one a session analyzes, or one of the list in [`ImageContext`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LayerContext {
@@ -38,20 +38,6 @@ pub struct LayerContext {
     /// Digest of the uncompressed layer, the key under which results may be cached.
     pub diff_id: Option<String>,
     /// The history line (`created_by`) that made the layer, when known.
-    pub created_by: Option<String>,
-}
-
-/// A short description of each layer, given with the image-level inputs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LayerSummaryContext {
-    /// Position in the image, 0 for the base layer.
-    pub index: usize,
-    /// Digest of the layer as stored.
-    pub digest: Option<String>,
-    /// Digest of the uncompressed layer.
-    pub diff_id: Option<String>,
-    /// The history line that made the layer.
     pub created_by: Option<String>,
 }
 
@@ -68,7 +54,7 @@ pub struct ImageContext {
     /// Digest of the image manifest, when the source has one.
     pub manifest_digest: Option<String>,
     /// The layers, base first.
-    pub layers: Vec<LayerSummaryContext>,
+    pub layers: Vec<LayerContext>,
 }
 
 /// An artifact attached to the image: an attestation, a signature, an SBOM.

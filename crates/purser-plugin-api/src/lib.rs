@@ -56,9 +56,7 @@ pub use finding::{
     Diagnostic, DiagnosticLevel, Finding, Observation, OperatingSystem, Package, ProvenanceFinding,
     Secret, Severity,
 };
-pub use input::{
-    Attachment, FileInput, ImageContext, ImageInput, LayerContext, LayerSummaryContext,
-};
+pub use input::{Attachment, FileInput, ImageContext, ImageInput, LayerContext};
 pub use request::{AnalyzerRequests, FileRequest, ImageRequest};
 /// The JSON crate whose `Value` carries analyzer options, re-exported so a plugin uses the same
 /// version without declaring it.

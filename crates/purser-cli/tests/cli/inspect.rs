@@ -143,17 +143,7 @@ fn a_path_that_is_no_image_gets_one_line_saying_what_was_expected() {
 #[test]
 fn a_corrupted_layer_is_an_error_naming_the_layer() {
     let directory = tempfile::tempdir().expect("temporary directory");
-    let copy = directory.path().join("debian.docker.tar");
-    let mut bytes = std::fs::read(fixture("debian.docker.tar")).expect("read");
-    // Flip a byte inside the first layer's file data: the archive still parses, but the layer no
-    // longer hashes to its diff ID.
-    let marker = b"bookworm";
-    let at = bytes
-        .windows(marker.len())
-        .position(|window| window == marker)
-        .expect("os-release text");
-    bytes[at] ^= 0x20;
-    std::fs::write(&copy, bytes).expect("write");
+    let copy = crate::support::corrupted_debian_archive(directory.path());
     let output = run(&["inspect", copy.to_str().expect("utf-8")]);
     assert_eq!(code(&output), 2, "{}", describe(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);

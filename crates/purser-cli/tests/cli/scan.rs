@@ -292,15 +292,7 @@ fn output_files_are_written_whole() {
 #[test]
 fn a_layer_that_fails_verification_stops_the_scan_with_an_error() {
     let directory = tempfile::tempdir().expect("temporary directory");
-    let copy = directory.path().join("debian.docker.tar");
-    let mut bytes = std::fs::read(fixture("debian.docker.tar")).expect("read");
-    let marker = b"bookworm";
-    let at = bytes
-        .windows(marker.len())
-        .position(|window| window == marker)
-        .expect("text");
-    bytes[at] ^= 0x20;
-    std::fs::write(&copy, bytes).expect("write");
+    let copy = crate::support::corrupted_debian_archive(directory.path());
     let plugins = plugin_dir(&[OS_RELEASE]);
     let output = purser()
         .arg("scan")

@@ -119,3 +119,18 @@ pub fn observed_paths(report: &serde_json::Value, rule: &str) -> Vec<String> {
         .map(|observation| observation["path"].as_str().expect("path").to_owned())
         .collect()
 }
+
+/// A copy of the debian docker archive in `directory` with one byte of the first layer's file
+/// data flipped: the archive still parses, but the layer no longer hashes to its diff ID.
+pub fn corrupted_debian_archive(directory: &Path) -> PathBuf {
+    let copy = directory.join("debian.docker.tar");
+    let mut bytes = std::fs::read(fixture("debian.docker.tar")).expect("read fixture");
+    let marker = b"bookworm";
+    let at = bytes
+        .windows(marker.len())
+        .position(|window| window == marker)
+        .expect("os-release text in layer 0");
+    bytes[at] ^= 0x20;
+    std::fs::write(&copy, bytes).expect("write corrupted copy");
+    copy
+}
