@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use purser_image::overlay::FilesystemView;
+use purser_image::overlay::{FilesystemView, PathChange};
 use purser_image::{Image, ImageError};
 use purser_plugin_api::{FileRequest, ImageContext, ImageInput, LayerContext};
 use rayon::prelude::*;
@@ -143,61 +143,18 @@ impl Scanner {
             "image-level inputs analyzed"
         );
 
-        let layer_indices: Vec<usize> = (0..image.layers().len().min(layer_count)).collect();
-        let scan_one =
-            |&index: &usize| scan_layer(image, index, &backends, &self.matcher, &self.options);
-        let layer_scans: Vec<LayerScan> = if self.options.parallel {
-            layer_indices
-                .par_iter()
-                .map(scan_one)
-                .collect::<Result<_, _>>()?
-        } else {
-            layer_indices
-                .iter()
-                .map(scan_one)
-                .collect::<Result<_, _>>()?
-        };
-
+        let layer_scans = self.walk_layers(image, layer_count, &backends)?;
         report.image = image_report(&context, &layer_scans);
         report.failures = image_failures;
         let mut analyzer_time = image_time;
+        let collected = collect_layers(&mut report, layer_scans, &names, &mut analyzer_time);
         let mut layer_findings = vec![LayerFindings {
             layer: None,
             findings: image_findings,
         }];
-        let mut changes = Vec::with_capacity(layer_scans.len());
-        let mut layer_timings = Vec::new();
-        for scan in layer_scans {
-            for (total, spent) in analyzer_time.iter_mut().zip(&scan.analyzer_time) {
-                *total += *spent;
-            }
-            report
-                .failures
-                .extend(scan.failures.into_iter().map(|failure| FailureReport {
-                    analyzer: names[failure.analyzer].clone(),
-                    layer: Some(scan.index),
-                    stage: failure.stage,
-                    paths: failure.paths,
-                    message: failure.message,
-                }));
-            report
-                .not_analyzed
-                .extend(scan.not_analyzed.into_iter().map(|skip| NotAnalyzedReport {
-                    analyzer: names[skip.analyzer].clone(),
-                    layer: scan.index,
-                    path: skip.path,
-                    reason: skip.reason,
-                }));
-            layer_timings.push(LayerTiming {
-                index: scan.index,
-                ms: milliseconds(scan.elapsed),
-            });
-            layer_findings.push(LayerFindings {
-                layer: Some(scan.index),
-                findings: scan.findings,
-            });
-            changes.push(scan.changes);
-        }
+        layer_findings.extend(collected.findings);
+        let changes = collected.changes;
+        let layer_timings = collected.timings;
 
         let view = FilesystemView::build(&changes);
         merge_findings(&mut report, &view, layer_findings, &names);
@@ -228,6 +185,30 @@ impl Scanner {
             "scan finished"
         );
         Ok(report)
+    }
+
+    /// Walks the first `layer_count` layers, in parallel unless the options say otherwise.
+    fn walk_layers(
+        &self,
+        image: &Image,
+        layer_count: usize,
+        backends: &[&dyn AnalyzerBackend],
+    ) -> Result<Vec<LayerScan>, ScanError> {
+        let layer_indices: Vec<usize> = (0..image.layers().len().min(layer_count)).collect();
+        let scan_one =
+            |&index: &usize| scan_layer(image, index, backends, &self.matcher, &self.options);
+        let scans = if self.options.parallel {
+            layer_indices
+                .par_iter()
+                .map(scan_one)
+                .collect::<Result<_, _>>()?
+        } else {
+            layer_indices
+                .iter()
+                .map(scan_one)
+                .collect::<Result<_, _>>()?
+        };
+        Ok(scans)
     }
 
     /// Calls every analyzer that asked for image-level inputs.
@@ -315,6 +296,60 @@ impl Scanner {
             })
             .collect()
     }
+}
+
+/// What the layers gave, split for the merge.
+struct CollectedLayers {
+    findings: Vec<LayerFindings>,
+    changes: Vec<Vec<PathChange>>,
+    timings: Vec<LayerTiming>,
+}
+
+/// Moves failures and skipped files into the report, adds up analyzer time, and splits the rest
+/// into findings, path changes and timings.
+fn collect_layers(
+    report: &mut ScanReport,
+    scans: Vec<LayerScan>,
+    names: &[String],
+    analyzer_time: &mut [Duration],
+) -> CollectedLayers {
+    let mut collected = CollectedLayers {
+        findings: Vec::with_capacity(scans.len()),
+        changes: Vec::with_capacity(scans.len()),
+        timings: Vec::with_capacity(scans.len()),
+    };
+    for scan in scans {
+        for (total, spent) in analyzer_time.iter_mut().zip(&scan.analyzer_time) {
+            *total += *spent;
+        }
+        report
+            .failures
+            .extend(scan.failures.into_iter().map(|failure| FailureReport {
+                analyzer: names[failure.analyzer].clone(),
+                layer: Some(scan.index),
+                stage: failure.stage,
+                paths: failure.paths,
+                message: failure.message,
+            }));
+        report
+            .not_analyzed
+            .extend(scan.not_analyzed.into_iter().map(|skip| NotAnalyzedReport {
+                analyzer: names[skip.analyzer].clone(),
+                layer: scan.index,
+                path: skip.path,
+                reason: skip.reason,
+            }));
+        collected.timings.push(LayerTiming {
+            index: scan.index,
+            ms: milliseconds(scan.elapsed),
+        });
+        collected.findings.push(LayerFindings {
+            layer: Some(scan.index),
+            findings: scan.findings,
+        });
+        collected.changes.push(scan.changes);
+    }
+    collected
 }
 
 fn milliseconds(duration: Duration) -> f64 {
