@@ -171,3 +171,20 @@ fn hostile_entries_are_clamped_and_reported_not_followed() {
         "{anomalies:?}"
     );
 }
+
+#[test]
+fn the_layer_size_limit_stops_an_oversized_layer_naming_it() {
+    let path = fixture("debian.oci");
+    let output = run(&[
+        "inspect",
+        path.to_str().expect("utf-8"),
+        "--max-layer-size",
+        "4K",
+    ]);
+    assert_eq!(code(&output), 2, "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("layer 0") && stderr.contains("max_layer_uncompressed_bytes"),
+        "{stderr}"
+    );
+}
