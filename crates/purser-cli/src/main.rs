@@ -44,7 +44,11 @@ fn main() -> ExitCode {
     match outcome {
         Ok(status) => status.into(),
         Err(error) => {
-            eprintln!("error: {}", chain(&error));
+            let message = chain(&error);
+            eprintln!("error: {message}");
+            if let Some(hint) = hint_for(&message) {
+                eprintln!("hint: {hint}");
+            }
             ExitStatus::Error.into()
         }
     }
@@ -62,6 +66,17 @@ fn chain(error: &anyhow::Error) -> String {
         }
     }
     text
+}
+
+/// Advice for errors a user can fix with an option, printed after the error.
+fn hint_for(message: &str) -> Option<&'static str> {
+    if message.contains("max_layer_uncompressed_bytes") {
+        Some("if the layer really is this large, raise the limit with --max-layer-size")
+    } else if message.contains("no analyzer plugins were found") {
+        Some("`purser plugins` shows where Purser looked")
+    } else {
+        None
+    }
 }
 
 /// Logs go to stderr; `-v` shows debug, `-vv` trace, and `RUST_LOG` overrides both.
