@@ -1,0 +1,131 @@
+//! The [`Analyzer`] implementation: reads the installed database of each layer.
+
+use purser_plugin_api::{
+    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, Diagnostic, FileInput, FileRequest,
+    Finding, LayerContext,
+};
+
+use crate::database::read_database;
+
+/// Where apk keeps its installed database.
+pub const INSTALLED_DATABASE: &str = "lib/apk/db/installed";
+
+/// Reports the packages apk installed. See the crate documentation for the findings' contract.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApkAnalyzer;
+
+/// The findings of a layer's database, kept until the layer ends so that a second copy of the
+/// database in the same layer replaces the first, as it does when the layer is unpacked.
+#[derive(Debug, Default)]
+pub struct LayerState {
+    findings: Vec<Finding>,
+}
+
+impl Analyzer for ApkAnalyzer {
+    type Layer = LayerState;
+
+    fn info() -> AnalyzerInfo {
+        AnalyzerInfo {
+            name: "apk".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "Lists packages installed by apk (Alpine, Wolfi, Chainguard)".into(),
+        }
+    }
+
+    fn new(options: &serde_json::Value) -> Result<Self, AnalyzerError> {
+        match options {
+            serde_json::Value::Null => Ok(ApkAnalyzer),
+            serde_json::Value::Object(map) if map.is_empty() => Ok(ApkAnalyzer),
+            other => Err(AnalyzerError::new(format!(
+                "the apk analyzer takes no options, but was given {other}"
+            ))),
+        }
+    }
+
+    fn requests(&self) -> AnalyzerRequests {
+        AnalyzerRequests {
+            files: vec![FileRequest::exact_paths([INSTALLED_DATABASE])],
+            ..AnalyzerRequests::default()
+        }
+    }
+
+    fn start_layer(&self, _layer: &LayerContext) -> Result<LayerState, AnalyzerError> {
+        Ok(LayerState::default())
+    }
+
+    fn analyze_file(
+        &self,
+        layer: &mut LayerState,
+        file: &FileInput<'_>,
+        _findings: &mut Vec<Finding>,
+    ) -> Result<(), AnalyzerError> {
+        if file.path != INSTALLED_DATABASE {
+            return Err(AnalyzerError::new(
+                "the engine dispatched a file this analyzer did not request",
+            ));
+        }
+        let mut findings = Vec::new();
+        let contents = whole_stanzas(file, &mut findings);
+        let reading = read_database(file.path, contents);
+        findings.extend(reading.diagnostics.into_iter().map(Finding::Diagnostic));
+        findings.extend(reading.packages.into_iter().map(Finding::Package));
+        layer.findings = findings;
+        Ok(())
+    }
+
+    fn finish_layer(
+        &self,
+        layer: LayerState,
+        findings: &mut Vec<Finding>,
+    ) -> Result<(), AnalyzerError> {
+        findings.extend(layer.findings);
+        Ok(())
+    }
+}
+
+/// The contents to parse. When the engine read only the beginning of the file, the last,
+/// possibly cut stanza is dropped so that no package is reported with a cut version or file
+/// count, and a warning says so.
+fn whole_stanzas<'a>(file: &FileInput<'a>, findings: &mut Vec<Finding>) -> &'a [u8] {
+    if !file.truncated {
+        return file.contents;
+    }
+    findings.push(Finding::Diagnostic(Diagnostic::warning(
+        file.path,
+        format!(
+            "the file ({} bytes) exceeds the engine's read limit; only the packages in its \
+             first {} bytes are reported",
+            file.size,
+            file.contents.len()
+        ),
+    )));
+    &file.contents[..end_of_last_whole_stanza(file.contents)]
+}
+
+/// The length of `contents` up to and including the last line before an empty line (`\n\n` or
+/// `\n\r\n`), or 0 when there is none.
+fn end_of_last_whole_stanza(contents: &[u8]) -> usize {
+    contents
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, byte)| **byte == b'\n')
+        .find(|(index, _)| {
+            let rest = &contents[index + 1..];
+            rest.starts_with(b"\n") || rest.starts_with(b"\r\n")
+        })
+        .map_or(0, |(index, _)| index + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cut_stanza_ends_at_the_last_empty_line() {
+        assert_eq!(end_of_last_whole_stanza(b"a\n\nb\n\nc"), 5);
+        assert_eq!(end_of_last_whole_stanza(b"a\r\n\r\nb"), 3);
+        assert_eq!(end_of_last_whole_stanza(b"a\nb\n"), 0);
+        assert_eq!(end_of_last_whole_stanza(b""), 0);
+    }
+}

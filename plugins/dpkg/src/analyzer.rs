@@ -1,0 +1,161 @@
+//! The [`Analyzer`] implementation: routes each file to its reader and keeps per-layer state.
+
+use purser_plugin_api::{
+    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, Diagnostic, FileInput, FileRequest,
+    Finding, LayerContext,
+};
+
+use crate::copyright::declared_licenses;
+use crate::database::read_database;
+use crate::layer::LayerState;
+use crate::paths::{kind_of, Kind, DOC_DIRECTORY, INFO_DIRECTORY, STATUS_DIRECTORY, STATUS_FILE};
+
+/// Copyright files larger than this are not read: the largest in Debian 12 are a few hundred
+/// KiB (the kernel's, GCC's), and a bigger one is more likely not a copyright file at all.
+pub const MAX_COPYRIGHT_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Reports the packages dpkg installed. See the crate documentation for the files read and the
+/// findings' contract.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DpkgAnalyzer;
+
+impl Analyzer for DpkgAnalyzer {
+    type Layer = LayerState;
+
+    fn info() -> AnalyzerInfo {
+        AnalyzerInfo {
+            name: "dpkg".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            description: "Lists packages installed by dpkg (Debian, Ubuntu, distroless)".into(),
+        }
+    }
+
+    fn new(options: &serde_json::Value) -> Result<Self, AnalyzerError> {
+        match options {
+            serde_json::Value::Null => Ok(DpkgAnalyzer),
+            serde_json::Value::Object(map) if map.is_empty() => Ok(DpkgAnalyzer),
+            other => Err(AnalyzerError::new(format!(
+                "the dpkg analyzer takes no options, but was given {other}"
+            ))),
+        }
+    }
+
+    fn requests(&self) -> AnalyzerRequests {
+        let request = FileRequest {
+            exact_paths: vec![STATUS_FILE.to_owned()],
+            globs: vec![
+                format!("{STATUS_DIRECTORY}*"),
+                format!("{INFO_DIRECTORY}*.list"),
+            ],
+            contents: true,
+            ..FileRequest::default()
+        };
+        let copyrights = FileRequest {
+            globs: vec![format!("{DOC_DIRECTORY}*/copyright")],
+            max_size: Some(MAX_COPYRIGHT_FILE_SIZE),
+            text_only: true,
+            contents: true,
+            ..FileRequest::default()
+        };
+        AnalyzerRequests {
+            files: vec![request, copyrights],
+            ..AnalyzerRequests::default()
+        }
+    }
+
+    fn start_layer(&self, _layer: &LayerContext) -> Result<LayerState, AnalyzerError> {
+        Ok(LayerState::default())
+    }
+
+    fn analyze_file(
+        &self,
+        layer: &mut LayerState,
+        file: &FileInput<'_>,
+        findings: &mut Vec<Finding>,
+    ) -> Result<(), AnalyzerError> {
+        match kind_of(file.path) {
+            Kind::Database => {
+                let contents = whole_stanzas(file, findings);
+                let reading = read_database(file.path, contents);
+                findings.extend(reading.diagnostics.into_iter().map(Finding::Diagnostic));
+                layer.record_database(file.path, reading.packages);
+            }
+            Kind::FileList(list_name) => {
+                if file.truncated {
+                    findings.push(Finding::Diagnostic(Diagnostic::warning(
+                        file.path,
+                        "the file list exceeds the engine's read limit; its package gets no \
+                         `files` count",
+                    )));
+                } else {
+                    layer.record_file_list(list_name, file.contents);
+                }
+            }
+            // A cut copyright file could lose licences; it is rather left unread.
+            Kind::Copyright(package) if file.truncated => {
+                layer.record_licenses(package, None);
+            }
+            Kind::Copyright(package) => {
+                layer.record_licenses(package, declared_licenses(file.contents));
+            }
+            Kind::Ignored => {}
+        }
+        Ok(())
+    }
+
+    fn finish_layer(
+        &self,
+        layer: LayerState,
+        findings: &mut Vec<Finding>,
+    ) -> Result<(), AnalyzerError> {
+        layer.finish(findings);
+        Ok(())
+    }
+}
+
+/// The contents to parse. When the engine read only the beginning of the file, the last,
+/// possibly cut stanza is dropped so that no package is reported with a cut version, and a
+/// warning says so.
+fn whole_stanzas<'a>(file: &FileInput<'a>, findings: &mut Vec<Finding>) -> &'a [u8] {
+    if !file.truncated {
+        return file.contents;
+    }
+    findings.push(Finding::Diagnostic(Diagnostic::warning(
+        file.path,
+        format!(
+            "the file ({} bytes) exceeds the engine's read limit; only the packages in its \
+             first {} bytes are reported",
+            file.size,
+            file.contents.len()
+        ),
+    )));
+    &file.contents[..end_of_last_whole_stanza(file.contents)]
+}
+
+/// The length of `contents` up to and including the last line before an empty line (`\n\n` or
+/// `\n\r\n`), or 0 when there is none.
+fn end_of_last_whole_stanza(contents: &[u8]) -> usize {
+    contents
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, byte)| **byte == b'\n')
+        .find(|(index, _)| {
+            let rest = &contents[index + 1..];
+            rest.starts_with(b"\n") || rest.starts_with(b"\r\n")
+        })
+        .map_or(0, |(index, _)| index + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cut_stanza_ends_at_the_last_empty_line() {
+        assert_eq!(end_of_last_whole_stanza(b"a\n\nb\n\nc"), 5);
+        assert_eq!(end_of_last_whole_stanza(b"a\r\n\r\nb"), 3);
+        assert_eq!(end_of_last_whole_stanza(b"a\nb\n"), 0);
+        assert_eq!(end_of_last_whole_stanza(b""), 0);
+    }
+}
