@@ -1,0 +1,194 @@
+//! The version schemes and the OSV ecosystems that use each.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use crate::{apk, composer, dpkg, maven, pep440, rpm, rubygems, semver, VersionError};
+
+/// A version ordering scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// Debian package versions (`[epoch:]upstream[-revision]`), see [`crate::dpkg`].
+    Dpkg,
+    /// RPM versions (`[epoch:]version[-release]`), see [`crate::rpm`].
+    Rpm,
+    /// Alpine package versions, see [`crate::apk`].
+    Apk,
+    /// Semantic Versioning 2.0.0 (npm, crates.io, Go), see [`crate::semver`].
+    Semver,
+    /// Python package versions, see [`crate::pep440`].
+    Pep440,
+    /// Maven artifact versions, see [`crate::maven`].
+    Maven,
+    /// RubyGems versions, see [`crate::rubygems`].
+    RubyGems,
+    /// Packagist (Composer) versions, see [`crate::composer`].
+    Composer,
+}
+
+impl Scheme {
+    /// Orders two version strings under this scheme.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`VersionError`] naming the first string the scheme rejects; see each module for
+    /// what it rejects (rpm, apk, Maven and Composer reject nothing).
+    pub fn compare(self, a: &str, b: &str) -> Result<Ordering, VersionError> {
+        match self {
+            Self::Dpkg => dpkg::compare(a, b),
+            Self::Rpm => Ok(rpm::compare(a, b)),
+            Self::Apk => Ok(apk::compare(a, b)),
+            Self::Semver => semver::compare(a, b),
+            Self::Pep440 => pep440::compare(a, b),
+            Self::Maven => Ok(maven::compare(a, b)),
+            Self::RubyGems => rubygems::compare(a, b),
+            Self::Composer => Ok(composer::compare(a, b)),
+        }
+    }
+
+    /// The scheme of an OSV ecosystem name, such as `"Debian"`, `"Debian:12"` or `"PyPI"`.
+    ///
+    /// A suffix after `:` (a release, as in `"Alpine:v3.20"`) is ignored. Returns `None` for an
+    /// ecosystem whose scheme this crate does not implement.
+    pub fn for_ecosystem(name: &str) -> Option<Scheme> {
+        let base = name.split_once(':').map_or(name, |(base, _)| base).trim();
+
+        match base {
+            "Debian" | "Ubuntu" => Some(Self::Dpkg),
+            "AlmaLinux" | "Rocky Linux" | "Red Hat" => Some(Self::Rpm),
+            "Alpine" => Some(Self::Apk),
+            "npm" | "crates.io" | "Go" => Some(Self::Semver),
+            "PyPI" => Some(Self::Pep440),
+            "Maven" => Some(Self::Maven),
+            "RubyGems" => Some(Self::RubyGems),
+            "Packagist" => Some(Self::Composer),
+            _ => None,
+        }
+    }
+
+    /// The scheme's short lowercase name, as used in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Dpkg => "dpkg",
+            Self::Rpm => "rpm",
+            Self::Apk => "apk",
+            Self::Semver => "semver",
+            Self::Pep440 => "pep 440",
+            Self::Maven => "maven",
+            Self::RubyGems => "rubygems",
+            Self::Composer => "composer",
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ecosystems_with_a_release_suffix_map_to_their_base() {
+        assert_eq!(Scheme::for_ecosystem("Debian:12"), Some(Scheme::Dpkg));
+        assert_eq!(
+            Scheme::for_ecosystem("Ubuntu:22.04:LTS"),
+            Some(Scheme::Dpkg)
+        );
+        assert_eq!(Scheme::for_ecosystem("Alpine:v3.20"), Some(Scheme::Apk));
+        assert_eq!(Scheme::for_ecosystem("Rocky Linux:9"), Some(Scheme::Rpm));
+        assert_eq!(Scheme::for_ecosystem("Red Hat"), Some(Scheme::Rpm));
+        assert_eq!(Scheme::for_ecosystem("crates.io"), Some(Scheme::Semver));
+        assert_eq!(Scheme::for_ecosystem("PyPI"), Some(Scheme::Pep440));
+        assert_eq!(Scheme::for_ecosystem("Maven"), Some(Scheme::Maven));
+        assert_eq!(Scheme::for_ecosystem("RubyGems"), Some(Scheme::RubyGems));
+        assert_eq!(Scheme::for_ecosystem("Packagist"), Some(Scheme::Composer));
+    }
+
+    #[test]
+    fn no_scheme_panics_on_hostile_strings() {
+        let hostile = [
+            "",
+            " ",
+            ":",
+            "-",
+            "--",
+            "~",
+            "^",
+            "+",
+            ".",
+            "..",
+            "_",
+            "!",
+            "v",
+            "1:",
+            ":1",
+            "1-",
+            "-1",
+            "1!",
+            "1+",
+            "1.0-r",
+            "1.0_",
+            "1.0-r-",
+            "ββ",
+            "1.β",
+            "é1.0",
+            "1.0\u{0}",
+            "\u{0}",
+            "0000000000000000000000000000000000001",
+            "99999999999999999999999999999999",
+            "1.0a99999999999999999999999999",
+            "1-r99999999999999999999999",
+            "a-b-c-d:e:f",
+        ];
+        let schemes = [
+            Scheme::Dpkg,
+            Scheme::Rpm,
+            Scheme::Apk,
+            Scheme::Semver,
+            Scheme::Pep440,
+            Scheme::Maven,
+            Scheme::RubyGems,
+            Scheme::Composer,
+        ];
+        for scheme in schemes {
+            for a in hostile {
+                for b in hostile {
+                    if let (Ok(forward), Ok(backward)) =
+                        (scheme.compare(a, b), scheme.compare(b, a))
+                    {
+                        assert_eq!(forward, backward.reverse(), "{scheme} {a:?} {b:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_ecosystems_have_no_scheme() {
+        assert_eq!(Scheme::for_ecosystem("Hackage"), None);
+        // NuGet allows a fourth numeric component and compares labels case-insensitively.
+        assert_eq!(Scheme::for_ecosystem("NuGet"), None);
+        assert_eq!(Scheme::for_ecosystem("debian"), None);
+        assert_eq!(Scheme::for_ecosystem(""), None);
+    }
+
+    #[test]
+    fn compare_dispatches_to_the_scheme() {
+        assert_eq!(Scheme::Dpkg.compare("1.0~rc1", "1.0"), Ok(Ordering::Less));
+        assert_eq!(
+            Scheme::Rpm.compare("1.0^git1", "1.0"),
+            Ok(Ordering::Greater)
+        );
+        assert_eq!(Scheme::Apk.compare("1.2_rc1", "1.2"), Ok(Ordering::Less));
+        assert_eq!(
+            Scheme::Pep440.compare("1.0.dev1", "1.0a1"),
+            Ok(Ordering::Less)
+        );
+        assert!(Scheme::Semver.compare("1.2", "1.2.0").is_err());
+    }
+}
