@@ -49,6 +49,7 @@ mod analyzer;
 pub mod export;
 mod finding;
 mod input;
+pub mod purl;
 mod request;
 
 pub use analyzer::{Analyzer, AnalyzerError, AnalyzerInfo};
@@ -57,6 +58,7 @@ pub use finding::{
     Secret, Severity,
 };
 pub use input::{Attachment, FileInput, ImageContext, ImageInput, LayerContext};
+pub use purl::PackageUrl;
 pub use request::{AnalyzerRequests, FileRequest, ImageRequest};
 /// The JSON crate whose `Value` carries analyzer options, re-exported so a plugin uses the same
 /// version without declaring it.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use purser_plugin_api::{Finding, Package};
+use purser_plugin_api::{Finding, Package, PackageUrl};
 
 /// Where an archive's identity came from, most trusted first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,12 +77,10 @@ impl Coordinates {
         let (name, purl) = match &self.group_id {
             Some(group) => {
                 metadata.insert("group_id".to_owned(), group.clone());
-                let purl = format!(
-                    "pkg:maven/{}/{}@{}",
-                    purl_escape(group),
-                    purl_escape(&self.artifact_id),
-                    purl_escape(&self.version)
-                );
+                let purl = PackageUrl::new("maven", &self.artifact_id)
+                    .with_namespace(group)
+                    .with_version(&self.version)
+                    .to_string();
                 (format!("{group}:{}", self.artifact_id), Some(purl))
             }
             None => (self.artifact_id.clone(), None),
@@ -98,19 +96,6 @@ impl Coordinates {
             metadata,
         })
     }
-}
-
-/// Percent-encodes what the purl specification does not allow verbatim in a segment.
-pub fn purl_escape(segment: &str) -> String {
-    let mut escaped = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'_' | b'~') {
-            escaped.push(char::from(byte));
-        } else {
-            escaped.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    escaped
 }
 
 #[cfg(test)]
@@ -159,6 +144,9 @@ mod tests {
 
     #[test]
     fn purl_segments_are_escaped() {
-        assert_eq!(purl_escape("1.0+build 2"), "1.0%2Bbuild%202");
+        assert_eq!(
+            purser_plugin_api::purl::encode("1.0+build 2"),
+            "1.0%2Bbuild%202"
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use purser_plugin_api::{Finding, Package};
 
-use crate::coordinates::purl_escape;
+use purser_plugin_api::PackageUrl;
 
 /// The ecosystem of runtime packages: not an OSV ecosystem, since OSV has none for Java
 /// runtimes.
@@ -44,7 +44,11 @@ pub fn parse_jdk_release(path: &str, text: &str) -> Option<Finding> {
         ecosystem: JAVA_RUNTIME_ECOSYSTEM.to_owned(),
         name: "openjdk".to_owned(),
         version: version.clone(),
-        purl: Some(format!("pkg:generic/openjdk@{}", purl_escape(version))),
+        purl: Some(
+            PackageUrl::new("generic", "openjdk")
+                .with_version(version)
+                .to_string(),
+        ),
         licenses: Vec::new(),
         source_path: path.to_owned(),
         metadata,

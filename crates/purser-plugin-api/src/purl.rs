@@ -1,0 +1,131 @@
+//! Package URLs (<https://github.com/package-url/purl-spec>), built one way for every analyzer.
+//!
+//! `pkg:type/namespace/name@version?qualifiers`. Each component is percent-encoded byte by byte:
+//! ASCII letters, digits and `.-_~` are kept, every other byte becomes `%XX`, so the epoch's `:`
+//! in `1:2.38` becomes `%3A` and the `+` in `5-2+b1` becomes `%2B` (the spec allows either `+` or
+//! `%2B`; the encoded form cannot be mistaken for a space by form decoders, and it is what Syft
+//! prints). Qualifiers are sorted by key, as the spec's canonical form requires, and empty
+//! values are left out.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+
+/// A package URL being built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageUrl {
+    package_type: String,
+    namespace: Option<String>,
+    name: String,
+    version: Option<String>,
+    qualifiers: BTreeMap<String, String>,
+}
+
+impl PackageUrl {
+    /// A purl of `package_type` (`deb`, `apk`, `maven`, ...; lowercased) for `name`.
+    pub fn new(package_type: &str, name: &str) -> Self {
+        PackageUrl {
+            package_type: package_type.to_ascii_lowercase(),
+            namespace: None,
+            name: name.to_owned(),
+            version: None,
+            qualifiers: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the namespace (a vendor, a distribution, a Maven group).
+    #[must_use]
+    pub fn with_namespace(mut self, namespace: &str) -> Self {
+        self.namespace = Some(namespace.to_owned());
+        self
+    }
+
+    /// Sets the version.
+    #[must_use]
+    pub fn with_version(mut self, version: &str) -> Self {
+        self.version = Some(version.to_owned());
+        self
+    }
+
+    /// Adds a qualifier (`arch`, `distro`, `epoch`); an empty value is left out.
+    #[must_use]
+    pub fn with_qualifier(mut self, key: &str, value: &str) -> Self {
+        if !value.is_empty() {
+            self.qualifiers
+                .insert(key.to_ascii_lowercase(), value.to_owned());
+        }
+        self
+    }
+}
+
+impl fmt::Display for PackageUrl {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "pkg:{}/", self.package_type)?;
+        if let Some(namespace) = &self.namespace {
+            for segment in namespace.split('/').filter(|segment| !segment.is_empty()) {
+                write!(formatter, "{}/", encode(segment))?;
+            }
+        }
+        formatter.write_str(&encode(&self.name))?;
+        if let Some(version) = &self.version {
+            write!(formatter, "@{}", encode(version))?;
+        }
+        for (index, (key, value)) in self.qualifiers.iter().enumerate() {
+            let separator = if index == 0 { '?' } else { '&' };
+            write!(formatter, "{separator}{key}={}", encode(value))?;
+        }
+        Ok(())
+    }
+}
+
+/// Percent-encodes one purl component.
+pub fn encode(component: &str) -> String {
+    let mut encoded = String::with_capacity(component.len());
+    for byte in component.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'_' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            let _ = write!(encoded, "%{byte:02X}");
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debian_versions_encode_epoch_and_plus() {
+        let purl = PackageUrl::new("deb", "bsdutils")
+            .with_namespace("debian")
+            .with_version("1:2.38.1-5+deb12u3")
+            .with_qualifier("arch", "amd64");
+        assert_eq!(
+            purl.to_string(),
+            "pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64"
+        );
+    }
+
+    #[test]
+    fn qualifiers_are_sorted_and_empty_ones_dropped() {
+        let purl = PackageUrl::new("apk", "bash")
+            .with_namespace("alpine")
+            .with_version("5.2.21-r0")
+            .with_qualifier("distro", "alpine-3.19")
+            .with_qualifier("arch", "x86_64")
+            .with_qualifier("upstream", "");
+        assert_eq!(
+            purl.to_string(),
+            "pkg:apk/alpine/bash@5.2.21-r0?arch=x86_64&distro=alpine-3.19"
+        );
+    }
+
+    #[test]
+    fn names_without_namespace_or_version_and_odd_bytes() {
+        assert_eq!(
+            PackageUrl::new("generic", "open jdk").to_string(),
+            "pkg:generic/open%20jdk"
+        );
+        assert_eq!(encode("ü/x"), "%C3%BC%2Fx");
+    }
+}
