@@ -1,10 +1,10 @@
 //! Package URLs (<https://github.com/package-url/purl-spec>), built one way for every analyzer.
 //!
 //! `pkg:type/namespace/name@version?qualifiers`. Each component is percent-encoded byte by byte:
-//! ASCII letters, digits and `.-_~` are kept, every other byte becomes `%XX`, so the epoch's `:`
-//! in `1:2.38` becomes `%3A` and the `+` in `5-2+b1` becomes `%2B` (the spec allows either `+` or
-//! `%2B`; the encoded form cannot be mistaken for a space by form decoders, and it is what Syft
-//! prints). Qualifiers are sorted by key, as the spec's canonical form requires, and empty
+//! ASCII letters, digits and `.-_~` are kept, and so is `:`, which the spec says is unambiguous
+//! everywhere and must not be encoded (the epoch in `1:2.38` stays as it is); every other byte
+//! becomes `%XX`, so the `+` in `5-2+b1` becomes `%2B` (the spec allows either `+` or `%2B`; the
+//! encoded form cannot be mistaken for a space by form decoders, and it is what Syft prints). Qualifiers are sorted by key, as the spec's canonical form requires, and empty
 //! values are left out.
 
 use std::collections::BTreeMap;
@@ -81,7 +81,7 @@ impl fmt::Display for PackageUrl {
 pub fn encode(component: &str) -> String {
     let mut encoded = String::with_capacity(component.len());
     for byte in component.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'_' | b'~') {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-' | b'_' | b'~' | b':') {
             encoded.push(char::from(byte));
         } else {
             let _ = write!(encoded, "%{byte:02X}");
@@ -95,14 +95,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn debian_versions_encode_epoch_and_plus() {
+    fn debian_versions_keep_the_epoch_colon_and_encode_plus() {
         let purl = PackageUrl::new("deb", "bsdutils")
             .with_namespace("debian")
             .with_version("1:2.38.1-5+deb12u3")
             .with_qualifier("arch", "amd64");
         assert_eq!(
             purl.to_string(),
-            "pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64"
+            "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64"
         );
     }
 

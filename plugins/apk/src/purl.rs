@@ -28,7 +28,7 @@ mod tests {
         );
         assert_eq!(
             apk_purl("wolfi", "libstdc++", "13.2:0 x", ""),
-            "pkg:apk/wolfi/libstdc%2B%2B@13.2%3A0%20x"
+            "pkg:apk/wolfi/libstdc%2B%2B@13.2:0%20x"
         );
     }
 }

@@ -128,7 +128,7 @@ mod tests {
         assert_eq!(package.version, "1:2.38.1-5+deb12u3");
         assert_eq!(
             package.purl.as_deref(),
-            Some("pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64")
+            Some("pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64")
         );
         let expected = [
             ("architecture", "amd64"),

@@ -3,7 +3,7 @@
 //! The `deb` type (<https://github.com/package-url/purl-spec>, `types/deb-definition.json`):
 //! the namespace is the vendor (`debian`, `ubuntu`) and "must be lowercased"; the name "must be
 //! lowercased"; the version is the binary package's; `arch` is the architecture qualifier.
-//! Encoding is the shared one of `purser_plugin_api::purl` (the epoch's `:` becomes `%3A`, `+`
+//! Encoding is the shared one of `purser_plugin_api::purl` (the epoch's `:` is kept, `+`
 //! becomes `%2B`).
 
 use purser_plugin_api::PackageUrl;
@@ -25,7 +25,7 @@ mod tests {
     fn the_epoch_colon_and_plus_are_encoded() {
         assert_eq!(
             deb_purl("debian", "bsdutils", "1:2.38.1-5+deb12u3", "amd64"),
-            "pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64"
+            "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64"
         );
     }
 

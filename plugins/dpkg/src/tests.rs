@@ -77,7 +77,7 @@ fn a_real_debian_12_status_file_gives_every_package_exactly() {
     assert_eq!(bsdutils.version, "1:2.38.1-5+deb12u3");
     assert_eq!(
         bsdutils.purl.as_deref(),
-        Some("pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64")
+        Some("pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64")
     );
     assert_eq!(bsdutils.metadata["source_package"], "util-linux");
     assert_eq!(bsdutils.metadata["source_version"], "2.38.1-5+deb12u3");

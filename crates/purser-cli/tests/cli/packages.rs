@@ -89,7 +89,7 @@ fn debian_packages_carry_their_purl_analyzer_and_file_count() {
     assert_eq!(bsdutils["ecosystem"], "deb");
     assert_eq!(
         bsdutils["purl"],
-        "pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64"
+        "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64"
     );
     assert_eq!(bsdutils["source_path"], "var/lib/dpkg/status");
     assert_eq!(bsdutils["metadata"]["source_package"], "util-linux");
