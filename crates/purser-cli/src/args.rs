@@ -121,6 +121,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub timings: bool,
 
+    /// Print only the inventory: the operating system and the packages, with their purls and the
+    /// layer that brought each in.
+    #[arg(long)]
+    pub list_packages: bool,
+
     /// Walk layers one after another instead of in parallel.
     #[arg(long)]
     pub sequential: bool,

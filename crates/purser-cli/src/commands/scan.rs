@@ -34,9 +34,11 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     if let Some(timings) = &report.timings {
         eprint!("{}", timings_text(timings));
     }
-    let text = match args.format {
-        OutputFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
-        OutputFormat::Table => table(&report),
+    let text = match (args.format, args.list_packages) {
+        (OutputFormat::Json, false) => serde_json::to_string_pretty(&report)? + "\n",
+        (OutputFormat::Table, false) => table(&report),
+        (OutputFormat::Json, true) => serde_json::to_string_pretty(&Inventory::of(&report))? + "\n",
+        (OutputFormat::Table, true) => inventory_table(&report),
     };
     emit(&text, args.output.as_deref())?;
     Ok(if report.partial {
@@ -44,6 +46,44 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// What `--list-packages --format json` prints.
+#[derive(serde::Serialize)]
+struct Inventory<'a> {
+    schema_version: u32,
+    image: &'a purser_engine::report::ImageReport,
+    operating_system: &'a Option<Located<purser_plugin_api::OperatingSystem>>,
+    packages: &'a [Located<purser_plugin_api::Package>],
+}
+
+impl<'a> Inventory<'a> {
+    fn of(report: &'a ScanReport) -> Self {
+        Inventory {
+            schema_version: report.schema_version,
+            image: &report.image,
+            operating_system: &report.operating_system,
+            packages: &report.packages,
+        }
+    }
+}
+
+/// The inventory as a table: one package a line, with its purl.
+fn inventory_table(report: &ScanReport) -> String {
+    let rows: Vec<Vec<String>> = report
+        .packages
+        .iter()
+        .map(|package| {
+            vec![
+                package.item.name.clone(),
+                package.item.version.clone(),
+                package.item.ecosystem.clone(),
+                layer_text(package),
+                package.item.purl.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    columns(&["NAME", "VERSION", "ECOSYSTEM", "LAYER", "PURL"], &rows)
 }
 
 fn timings_text(timings: &purser_engine::report::Timings) -> String {

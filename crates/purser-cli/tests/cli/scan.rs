@@ -308,3 +308,38 @@ fn a_layer_that_fails_verification_stops_the_scan_with_an_error() {
         describe(&output)
     );
 }
+
+#[test]
+fn list_packages_prints_only_the_inventory() {
+    let plugins = plugin_dir(&["purser-analyzer-apk", OS_RELEASE]);
+    let run = |format: &str| {
+        purser()
+            .arg("scan")
+            .arg(fixture("alpine.oci"))
+            .args([
+                "--list-packages",
+                "--format",
+                format,
+                "--no-default-plugins",
+                "--plugin-dir",
+            ])
+            .arg(plugins.path())
+            .output()
+            .expect("runs")
+    };
+    let table = run("table");
+    assert_eq!(code(&table), 0, "{}", describe(&table));
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.starts_with("NAME"), "{text}");
+    assert!(
+        text.contains("pkg:apk/alpine/bash@5.2.21-r0?arch=x86_64"),
+        "{text}"
+    );
+    assert!(!text.contains("Secrets"), "{text}");
+
+    let json = run("json");
+    let inventory: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(inventory["operating_system"]["family"], "alpine");
+    assert_eq!(inventory["packages"].as_array().expect("packages").len(), 4);
+    assert!(inventory.get("observations").is_none());
+}
