@@ -3,6 +3,7 @@
 //! Output paths and digests go to stdout; progress notes go to stderr.
 
 mod bench_image;
+mod compare_dpkg;
 mod debian_packages;
 mod dpkg_database;
 mod fixtures_command;
@@ -42,6 +43,13 @@ enum Command {
         #[arg(long)]
         cache: Option<PathBuf>,
     },
+    /// Compare the dpkg analyzer with dpkg-query (and Syft, when installed) on a real bookworm
+    /// root built with mmdebstrap (needs root and Debian's archive the first time).
+    CompareDpkg {
+        /// Working directory [default: target/compare-dpkg in the workspace].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -59,6 +67,11 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| root.join("target/bench-image"));
             let cache = cache.unwrap_or_else(|| root.join("target/bench-cache"));
             bench_image::build(&out, &cache)
+        }
+        Command::CompareDpkg { out } => {
+            let root = workspace_root();
+            let out = out.unwrap_or_else(|| root.join("target/compare-dpkg"));
+            compare_dpkg::run(&root, &out)
         }
     };
     match result {
