@@ -264,16 +264,7 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
             &mut self.selected,
             &mut self.too_large,
         );
-        for skip in &self.too_large {
-            self.result.not_analyzed.push(NotAnalyzed {
-                analyzer: skip.analyzer,
-                path: path.to_owned(),
-                reason: format!(
-                    "larger than the analyzer's limit of {} bytes",
-                    skip.max_size
-                ),
-            });
-        }
+        self.record_too_large(path);
         self.selected
             .retain(|selection| self.sessions[selection.analyzer].is_some());
         if self.selected.is_empty() {
@@ -291,22 +282,7 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
         self.paths.push_str(entry.path());
         let path_range = path_start..self.paths.len();
 
-        let mut wanted_by = 0u64;
-        let mut contents_for = 0u64;
-        let is_text = match &contents {
-            Contents::None => true,
-            Contents::Mapped(bytes) => looks_like_text(bytes),
-            Contents::Buffered(range) => looks_like_text(&self.buffer[range.clone()]),
-        };
-        for selection in &self.selected {
-            if selection.text_only && !is_text {
-                continue;
-            }
-            wanted_by |= 1 << selection.analyzer;
-            if selection.contents {
-                contents_for |= 1 << selection.analyzer;
-            }
-        }
+        let (wanted_by, contents_for) = self.recipients(&contents);
         if wanted_by == 0 {
             self.paths.truncate(path_start);
             if let Contents::Buffered(range) = contents {
@@ -330,6 +306,42 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
             self.flush();
         }
         Ok(())
+    }
+
+    /// Notes, for the report, the analyzers that wanted `path` but not at its size.
+    fn record_too_large(&mut self, path: &str) {
+        for skip in &self.too_large {
+            self.result.not_analyzed.push(NotAnalyzed {
+                analyzer: skip.analyzer,
+                path: path.to_owned(),
+                reason: format!(
+                    "larger than the analyzer's limit of {} bytes",
+                    skip.max_size
+                ),
+            });
+        }
+    }
+
+    /// Which selected analyzers get the file (bit per analyzer), and which of them its contents:
+    /// text-only requests drop out when the contents look binary.
+    fn recipients(&self, contents: &Contents<'_>) -> (u64, u64) {
+        let is_text = match contents {
+            Contents::None => true,
+            Contents::Mapped(bytes) => looks_like_text(bytes),
+            Contents::Buffered(range) => looks_like_text(&self.buffer[range.clone()]),
+        };
+        let mut wanted_by = 0u64;
+        let mut contents_for = 0u64;
+        for selection in &self.selected {
+            if selection.text_only && !is_text {
+                continue;
+            }
+            wanted_by |= 1 << selection.analyzer;
+            if selection.contents {
+                contents_for |= 1 << selection.analyzer;
+            }
+        }
+        (wanted_by, contents_for)
     }
 
     /// Borrows the contents from the map, or reads them (up to the per-file limit) into the
