@@ -20,11 +20,46 @@ pub struct FileInput<'a> {
     pub truncated: bool,
 }
 
-impl FileInput<'_> {
+impl<'a> FileInput<'a> {
     /// The last path component.
     pub fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(self.path)
     }
+
+    /// For databases of records separated by blank lines (dpkg's status, apk's installed): the
+    /// contents, or, when the engine handed over only the beginning of the file, the contents up
+    /// to the end of the last whole record, with a warning in `findings` saying what was left
+    /// out. No record is then reported with a cut version or field.
+    pub fn whole_records(&self, findings: &mut Vec<crate::Finding>) -> &'a [u8] {
+        if !self.truncated {
+            return self.contents;
+        }
+        findings.push(crate::Finding::Diagnostic(crate::Diagnostic::warning(
+            self.path,
+            format!(
+                "the file ({} bytes) exceeds the engine's read limit; only the records in its \
+                 first {} bytes are reported",
+                self.size,
+                self.contents.len()
+            ),
+        )));
+        &self.contents[..end_of_last_whole_record(self.contents)]
+    }
+}
+
+/// The length of `contents` up to and including the last line before an empty line (`\n\n` or
+/// `\n\r\n`), or 0 when there is none.
+fn end_of_last_whole_record(contents: &[u8]) -> usize {
+    contents
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, byte)| **byte == b'\n')
+        .find(|(index, _)| {
+            let rest = &contents[index + 1..];
+            rest.starts_with(b"\n") || rest.starts_with(b"\r\n")
+        })
+        .map_or(0, |(index, _)| index + 1)
 }
 
 /// One layer: the one a session analyzes, or one of the list in [`ImageContext`].
@@ -83,4 +118,34 @@ pub struct ImageInput<'a> {
     pub index_json: &'a [u8],
     /// Artifacts attached to the image.
     pub attachments: Vec<Attachment<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_record_ends_at_the_last_empty_line() {
+        assert_eq!(end_of_last_whole_record(b"a\n\nb\n\nc"), 5);
+        assert_eq!(end_of_last_whole_record(b"a\r\n\r\nb"), 3);
+        assert_eq!(end_of_last_whole_record(b"a\nb\n"), 0);
+        assert_eq!(end_of_last_whole_record(b""), 0);
+    }
+
+    #[test]
+    fn only_truncated_files_are_cut_and_warned_about() {
+        let mut file = FileInput {
+            path: "db",
+            size: 9,
+            mode: 0o644,
+            contents: b"a\n\nb",
+            truncated: false,
+        };
+        let mut findings = Vec::new();
+        assert_eq!(file.whole_records(&mut findings), b"a\n\nb");
+        assert!(findings.is_empty());
+        file.truncated = true;
+        assert_eq!(file.whole_records(&mut findings), b"a\n");
+        assert_eq!(findings.len(), 1);
+    }
 }

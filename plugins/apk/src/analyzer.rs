@@ -1,8 +1,8 @@
 //! The [`Analyzer`] implementation: reads the installed database of each layer.
 
 use purser_plugin_api::{
-    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, Diagnostic, FileInput, FileRequest,
-    Finding, LayerContext,
+    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, FileInput, FileRequest, Finding,
+    LayerContext,
 };
 
 use crate::database::read_database;
@@ -65,7 +65,7 @@ impl Analyzer for ApkAnalyzer {
             ));
         }
         let mut findings = Vec::new();
-        let contents = whole_stanzas(file, &mut findings);
+        let contents = file.whole_records(&mut findings);
         let reading = read_database(file.path, contents);
         findings.extend(reading.diagnostics.into_iter().map(Finding::Diagnostic));
         findings.extend(reading.packages.into_iter().map(Finding::Package));
@@ -80,52 +80,5 @@ impl Analyzer for ApkAnalyzer {
     ) -> Result<(), AnalyzerError> {
         findings.extend(layer.findings);
         Ok(())
-    }
-}
-
-/// The contents to parse. When the engine read only the beginning of the file, the last,
-/// possibly cut stanza is dropped so that no package is reported with a cut version or file
-/// count, and a warning says so.
-fn whole_stanzas<'a>(file: &FileInput<'a>, findings: &mut Vec<Finding>) -> &'a [u8] {
-    if !file.truncated {
-        return file.contents;
-    }
-    findings.push(Finding::Diagnostic(Diagnostic::warning(
-        file.path,
-        format!(
-            "the file ({} bytes) exceeds the engine's read limit; only the packages in its \
-             first {} bytes are reported",
-            file.size,
-            file.contents.len()
-        ),
-    )));
-    &file.contents[..end_of_last_whole_stanza(file.contents)]
-}
-
-/// The length of `contents` up to and including the last line before an empty line (`\n\n` or
-/// `\n\r\n`), or 0 when there is none.
-fn end_of_last_whole_stanza(contents: &[u8]) -> usize {
-    contents
-        .iter()
-        .enumerate()
-        .rev()
-        .filter(|(_, byte)| **byte == b'\n')
-        .find(|(index, _)| {
-            let rest = &contents[index + 1..];
-            rest.starts_with(b"\n") || rest.starts_with(b"\r\n")
-        })
-        .map_or(0, |(index, _)| index + 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_cut_stanza_ends_at_the_last_empty_line() {
-        assert_eq!(end_of_last_whole_stanza(b"a\n\nb\n\nc"), 5);
-        assert_eq!(end_of_last_whole_stanza(b"a\r\n\r\nb"), 3);
-        assert_eq!(end_of_last_whole_stanza(b"a\nb\n"), 0);
-        assert_eq!(end_of_last_whole_stanza(b""), 0);
     }
 }

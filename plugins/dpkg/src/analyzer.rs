@@ -75,7 +75,7 @@ impl Analyzer for DpkgAnalyzer {
     ) -> Result<(), AnalyzerError> {
         match kind_of(file.path) {
             Kind::Database => {
-                let contents = whole_stanzas(file, findings);
+                let contents = file.whole_records(findings);
                 let reading = read_database(file.path, contents);
                 findings.extend(reading.diagnostics.into_iter().map(Finding::Diagnostic));
                 layer.record_database(file.path, reading.packages);
@@ -110,52 +110,5 @@ impl Analyzer for DpkgAnalyzer {
     ) -> Result<(), AnalyzerError> {
         layer.finish(findings);
         Ok(())
-    }
-}
-
-/// The contents to parse. When the engine read only the beginning of the file, the last,
-/// possibly cut stanza is dropped so that no package is reported with a cut version, and a
-/// warning says so.
-fn whole_stanzas<'a>(file: &FileInput<'a>, findings: &mut Vec<Finding>) -> &'a [u8] {
-    if !file.truncated {
-        return file.contents;
-    }
-    findings.push(Finding::Diagnostic(Diagnostic::warning(
-        file.path,
-        format!(
-            "the file ({} bytes) exceeds the engine's read limit; only the packages in its \
-             first {} bytes are reported",
-            file.size,
-            file.contents.len()
-        ),
-    )));
-    &file.contents[..end_of_last_whole_stanza(file.contents)]
-}
-
-/// The length of `contents` up to and including the last line before an empty line (`\n\n` or
-/// `\n\r\n`), or 0 when there is none.
-fn end_of_last_whole_stanza(contents: &[u8]) -> usize {
-    contents
-        .iter()
-        .enumerate()
-        .rev()
-        .filter(|(_, byte)| **byte == b'\n')
-        .find(|(index, _)| {
-            let rest = &contents[index + 1..];
-            rest.starts_with(b"\n") || rest.starts_with(b"\r\n")
-        })
-        .map_or(0, |(index, _)| index + 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_cut_stanza_ends_at_the_last_empty_line() {
-        assert_eq!(end_of_last_whole_stanza(b"a\n\nb\n\nc"), 5);
-        assert_eq!(end_of_last_whole_stanza(b"a\r\n\r\nb"), 3);
-        assert_eq!(end_of_last_whole_stanza(b"a\nb\n"), 0);
-        assert_eq!(end_of_last_whole_stanza(b""), 0);
     }
 }
