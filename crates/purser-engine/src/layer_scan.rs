@@ -325,11 +325,14 @@ impl<'scan, 'image> Dispatcher<'scan, 'image> {
     /// Which selected analyzers get the file (bit per analyzer), and which of them its contents:
     /// text-only requests drop out when the contents look binary.
     fn recipients(&self, contents: &Contents<'_>) -> (u64, u64) {
-        let is_text = match contents {
-            Contents::None => true,
-            Contents::Mapped(bytes) => looks_like_text(bytes),
-            Contents::Buffered(range) => looks_like_text(&self.buffer[range.clone()]),
-        };
+        // Sniffed only when some request depends on it: most files are for analyzers that do not.
+        let text_only_wanted = self.selected.iter().any(|selection| selection.text_only);
+        let is_text = !text_only_wanted
+            || match contents {
+                Contents::None => true,
+                Contents::Mapped(bytes) => looks_like_text(bytes),
+                Contents::Buffered(range) => looks_like_text(&self.buffer[range.clone()]),
+            };
         let mut wanted_by = 0u64;
         let mut contents_for = 0u64;
         for selection in &self.selected {

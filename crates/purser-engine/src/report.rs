@@ -88,11 +88,24 @@ pub struct AnalyzerReport {
     pub version: String,
     /// Where it came from: the plugin file, or `built in`.
     pub origin: String,
-    /// `ok`, `partial` (some files or calls failed), `failed` (it could not run).
-    pub status: String,
+    /// How it fared.
+    pub status: AnalyzerStatus,
     /// Why it failed, when it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// How an analyzer fared in a scan; serialised as `ok`, `partial` or `failed`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnalyzerStatus {
+    /// Every call and every file succeeded.
+    #[default]
+    Ok,
+    /// Some files or calls failed; the rest of its results stand.
+    Partial,
+    /// It could not run at all (not loadable, refused its options).
+    Failed,
 }
 
 /// What happened to the file a finding came from.
@@ -192,7 +205,7 @@ impl ScanReport {
             name,
             version: String::new(),
             origin,
-            status: "failed".to_owned(),
+            status: AnalyzerStatus::Failed,
             error: Some(error),
         });
         self.partial = true;

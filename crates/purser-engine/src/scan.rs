@@ -12,8 +12,8 @@ use crate::layer_scan::{scan_layer, AttributedFinding, LayerScan};
 use crate::matcher::{MatcherError, RequestMatcher};
 use crate::merge::{merge_findings, LayerFindings};
 use crate::report::{
-    AnalyzerReport, AnalyzerTiming, FailureReport, ImageReport, LayerReport, LayerTiming,
-    NotAnalyzedReport, ScanReport, Timings, REPORT_SCHEMA_VERSION,
+    AnalyzerReport, AnalyzerStatus, AnalyzerTiming, FailureReport, ImageReport, LayerReport,
+    LayerTiming, NotAnalyzedReport, ScanReport, Timings, REPORT_SCHEMA_VERSION,
 };
 
 /// The most analyzers one scan can run: the dispatcher keeps a bit per analyzer in a `u64`.
@@ -162,7 +162,7 @@ impl Scanner {
         report.partial = report
             .analyzers
             .iter()
-            .any(|analyzer| analyzer.status != "ok");
+            .any(|analyzer| analyzer.status != AnalyzerStatus::Ok);
         if self.options.record_timings {
             report.timings = Some(Timings {
                 total_ms: milliseconds(started.elapsed()),
@@ -286,11 +286,10 @@ impl Scanner {
                     version: info.version.clone(),
                     origin: analyzer.origin.clone(),
                     status: if failed_call || failed_file {
-                        "partial"
+                        AnalyzerStatus::Partial
                     } else {
-                        "ok"
-                    }
-                    .to_owned(),
+                        AnalyzerStatus::Ok
+                    },
                     error: None,
                 }
             })

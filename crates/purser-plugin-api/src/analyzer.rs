@@ -46,6 +46,24 @@ impl std::fmt::Display for AnalyzerError {
 
 impl std::error::Error for AnalyzerError {}
 
+impl AnalyzerError {
+    /// Checks the options of an analyzer that takes none: `null` or `{}` pass, anything else is
+    /// an error naming the analyzer and what it was given.
+    ///
+    /// # Errors
+    ///
+    /// When `options` holds anything.
+    pub fn unless_no_options(analyzer: &str, options: &serde_json::Value) -> Result<(), Self> {
+        match options {
+            serde_json::Value::Null => Ok(()),
+            serde_json::Value::Object(map) if map.is_empty() => Ok(()),
+            other => Err(AnalyzerError::new(format!(
+                "the {analyzer} analyzer takes no options, but was given {other}"
+            ))),
+        }
+    }
+}
+
 impl From<String> for AnalyzerError {
     fn from(message: String) -> Self {
         AnalyzerError::new(message)
@@ -131,5 +149,22 @@ pub trait Analyzer: Sized + Send + Sync + 'static {
     ) -> Result<(), AnalyzerError> {
         let _ = (image, findings);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_null_or_an_empty_object_means_no_options() {
+        assert!(AnalyzerError::unless_no_options("dpkg", &serde_json::Value::Null).is_ok());
+        assert!(AnalyzerError::unless_no_options("dpkg", &serde_json::json!({})).is_ok());
+        let error = AnalyzerError::unless_no_options("dpkg", &serde_json::json!({"x": 1}))
+            .expect_err("options given");
+        assert_eq!(
+            error.message(),
+            r#"the dpkg analyzer takes no options, but was given {"x":1}"#
+        );
     }
 }

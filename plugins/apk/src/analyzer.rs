@@ -33,13 +33,8 @@ impl Analyzer for ApkAnalyzer {
     }
 
     fn new(options: &serde_json::Value) -> Result<Self, AnalyzerError> {
-        match options {
-            serde_json::Value::Null => Ok(ApkAnalyzer),
-            serde_json::Value::Object(map) if map.is_empty() => Ok(ApkAnalyzer),
-            other => Err(AnalyzerError::new(format!(
-                "the apk analyzer takes no options, but was given {other}"
-            ))),
-        }
+        AnalyzerError::unless_no_options("apk", options)?;
+        Ok(ApkAnalyzer)
     }
 
     fn requests(&self) -> AnalyzerRequests {

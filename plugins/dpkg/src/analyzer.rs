@@ -31,13 +31,8 @@ impl Analyzer for DpkgAnalyzer {
     }
 
     fn new(options: &serde_json::Value) -> Result<Self, AnalyzerError> {
-        match options {
-            serde_json::Value::Null => Ok(DpkgAnalyzer),
-            serde_json::Value::Object(map) if map.is_empty() => Ok(DpkgAnalyzer),
-            other => Err(AnalyzerError::new(format!(
-                "the dpkg analyzer takes no options, but was given {other}"
-            ))),
-        }
+        AnalyzerError::unless_no_options("dpkg", options)?;
+        Ok(DpkgAnalyzer)
     }
 
     fn requests(&self) -> AnalyzerRequests {

@@ -27,13 +27,8 @@ impl Analyzer for OsReleaseAnalyzer {
     }
 
     fn new(options: &serde_json::Value) -> Result<Self, AnalyzerError> {
-        match options {
-            serde_json::Value::Null => Ok(OsReleaseAnalyzer),
-            serde_json::Value::Object(map) if map.is_empty() => Ok(OsReleaseAnalyzer),
-            other => Err(AnalyzerError::new(format!(
-                "the os-release analyzer takes no options, but was given {other}"
-            ))),
-        }
+        AnalyzerError::unless_no_options("os-release", options)?;
+        Ok(OsReleaseAnalyzer)
     }
 
     fn requests(&self) -> AnalyzerRequests {

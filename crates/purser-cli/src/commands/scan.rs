@@ -266,7 +266,7 @@ fn problems(text: &mut String, report: &ScanReport) {
     let unavailable: Vec<_> = report
         .analyzers
         .iter()
-        .filter(|a| a.status == "failed")
+        .filter(|a| a.status == purser_engine::report::AnalyzerStatus::Failed)
         .collect();
     if !unavailable.is_empty() {
         section(text, "Analyzers not run", unavailable.len());

@@ -7,9 +7,7 @@ use purser_fixtures::{
     write_oci_layout, HistoryEntry, ImageSpec, Layer, OciLayoutOptions, Platform,
 };
 
-use crate::support::{code, describe, plugin_dir, scan_json};
-
-const JAVA: &str = "purser-analyzer-java";
+use crate::support::{code, describe, plugin_dir, scan_json, JAVA};
 
 /// A zip archive of `(name, contents)` entries, deflated.
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {

@@ -1,10 +1,7 @@
 //! `purser scan` with the dpkg and apk analyzers: exact package lists of the fixture images and
 //! the layer each package is attributed to.
 
-use crate::support::{code, describe, fixture, plugin_dir, scan_json};
-
-const DPKG: &str = "purser-analyzer-dpkg";
-const APK: &str = "purser-analyzer-apk";
+use crate::support::{code, describe, fixture, plugin_dir, scan_json, APK, DPKG};
 
 /// The installed packages of `fixtures/images/debian/layers/0/var/lib/dpkg/status`, whose
 /// `debian-archive-keyring` stanza is `deinstall ok config-files` and so absent here.

@@ -311,7 +311,7 @@ fn a_layer_that_fails_verification_stops_the_scan_with_an_error() {
 
 #[test]
 fn list_packages_prints_only_the_inventory() {
-    let plugins = plugin_dir(&["purser-analyzer-apk", OS_RELEASE]);
+    let plugins = plugin_dir(&[crate::support::APK, OS_RELEASE]);
     let run = |format: &str| {
         purser()
             .arg("scan")

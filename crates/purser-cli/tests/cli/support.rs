@@ -60,6 +60,9 @@ pub const SETUID: &str = "purser-example-setuid";
 pub const PANICKING: &str = "purser-testplugin-panicking";
 pub const FAILING: &str = "purser-testplugin-failing";
 pub const WRONG_VERSION: &str = "purser-testplugin-wrong-version";
+pub const DPKG: &str = "purser-analyzer-dpkg";
+pub const APK: &str = "purser-analyzer-apk";
+pub const JAVA: &str = "purser-analyzer-java";
 
 /// The `purser` binary under test.
 pub fn purser() -> Command {
