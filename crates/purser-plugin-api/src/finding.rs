@@ -123,6 +123,9 @@ pub struct Secret {
     pub location: Option<String>,
     /// 1-based line number, when in a file.
     pub line: Option<u64>,
+    /// 1-based column, in characters, where the match starts on its line (or in the metadata
+    /// string `location` names); absent when unknown, and from plugins older than this field.
+    pub column: Option<u64>,
     /// The matched text with the secret part masked (`AKIA************MPLE`).
     pub redacted_match: String,
 }

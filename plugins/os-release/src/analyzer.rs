@@ -6,13 +6,25 @@ use purser_plugin_api::{
 };
 
 use crate::layer::LayerState;
+use crate::lifecycle;
 use crate::sources::{format_of, is_dpkg_status_entry, release_file_paths, DPKG_STATUS_DIRECTORY};
 use crate::text::{decode, MAX_RELEASE_FILE_SIZE};
 
 /// Tells which operating system an image runs, from its release files. See the crate
 /// documentation for the files read and the contract of the findings.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct OsReleaseAnalyzer;
+#[derive(Debug, Clone)]
+pub struct OsReleaseAnalyzer {
+    /// The day against which end of life is judged, `YYYY-MM-DD`.
+    today: String,
+}
+
+impl Default for OsReleaseAnalyzer {
+    fn default() -> Self {
+        OsReleaseAnalyzer {
+            today: lifecycle::today_utc(),
+        }
+    }
+}
 
 impl Analyzer for OsReleaseAnalyzer {
     type Layer = LayerState;
@@ -26,9 +38,31 @@ impl Analyzer for OsReleaseAnalyzer {
         }
     }
 
+    /// Accepts one option, `today` (`YYYY-MM-DD`): the day against which end of life is judged,
+    /// for reproducible reports and tests. Without it, today's date in UTC is used.
     fn new(options: &serde_json::Value) -> Result<Self, AnalyzerError> {
-        AnalyzerError::unless_no_options("os-release", options)?;
-        Ok(OsReleaseAnalyzer)
+        let Some(today) = options.get("today") else {
+            AnalyzerError::unless_no_options("os-release", options)?;
+            return Ok(OsReleaseAnalyzer::default());
+        };
+        let unknown = options
+            .as_object()
+            .into_iter()
+            .flat_map(|object| object.keys())
+            .find(|key| *key != "today");
+        if let Some(key) = unknown {
+            return Err(AnalyzerError::new(format!(
+                "os-release knows only the option `today`, not `{key}`"
+            )));
+        }
+        match today.as_str() {
+            Some(date) if lifecycle::is_iso_date(date) => Ok(OsReleaseAnalyzer {
+                today: date.to_owned(),
+            }),
+            _ => Err(AnalyzerError::new(format!(
+                "os-release option `today` must be a date written YYYY-MM-DD, got {today}"
+            ))),
+        }
     }
 
     fn requests(&self) -> AnalyzerRequests {
@@ -92,7 +126,13 @@ impl Analyzer for OsReleaseAnalyzer {
         layer: LayerState,
         findings: &mut Vec<Finding>,
     ) -> Result<(), AnalyzerError> {
+        let first_new = findings.len();
         layer.finish(findings);
+        for finding in &mut findings[first_new..] {
+            if let Finding::OperatingSystem(os) = finding {
+                os.end_of_life = lifecycle::end_of_life(&os.family, &os.version_id, &self.today);
+            }
+        }
         Ok(())
     }
 }

@@ -58,7 +58,9 @@
 //! (`rhel` is `redhat`, `ol` is `oracle`, `amzn` is `amazon`, ...). When `ID` is missing or not in
 //! the table, the first known entry of `ID_LIKE` gives the family, as os-release(5) advises;
 //! when none is known, the lower-cased `ID` itself is reported so that the report still names
-//! the system. `end_of_life` is always `None`: this analyzer carries no lifecycle data.
+//! the system. `end_of_life` says whether the release is past the end of its security support on
+//! the day of the scan (or the day given by the `today` option), from a table of published
+//! lifecycle dates; it is `None` for releases the table does not know.
 //!
 //! # Problems
 //!
@@ -91,6 +93,7 @@ mod debian_version;
 mod env_file;
 mod family;
 mod layer;
+mod lifecycle;
 mod lsb_release;
 mod os_release_file;
 mod reading;

@@ -67,7 +67,8 @@ fn scenario(name: &str) -> Vec<ImageFile> {
 
 /// Runs one layer through the trait methods, as the export glue does.
 fn analyze_layer(files: &[FileInput<'_>]) -> Vec<Finding> {
-    let analyzer = OsReleaseAnalyzer::new(&serde_json::Value::Null).expect("no options");
+    let analyzer = OsReleaseAnalyzer::new(&serde_json::json!({ "today": "2026-12-03" }))
+        .expect("a valid date");
     let mut layer = analyzer
         .start_layer(&LayerContext::default())
         .expect("a layer starts");
@@ -411,7 +412,11 @@ fn names_and_pretty_names_come_from_the_file() {
         os.pretty_name.as_deref(),
         Some("Debian GNU/Linux 12 (bookworm)")
     );
-    assert_eq!(os.end_of_life, None);
+    assert_eq!(
+        os.end_of_life,
+        Some(false),
+        "Debian 12 is supported until mid-2028"
+    );
 }
 
 #[test]
@@ -573,16 +578,34 @@ fn random_and_mutated_files_never_panic_and_keep_their_paths() {
 }
 
 #[test]
-fn options_other_than_none_are_refused() {
+fn options_other_than_today_are_refused() {
     assert!(OsReleaseAnalyzer::new(&serde_json::json!({})).is_ok());
     let error =
         OsReleaseAnalyzer::new(&serde_json::json!({"strict": true})).expect_err("unknown options");
     assert!(error.message().contains("takes no options"), "{error}");
+    let error = OsReleaseAnalyzer::new(&serde_json::json!({"today": "2026-12-03", "strict": 1}))
+        .expect_err("unknown beside a known option");
+    assert!(error.message().contains("`strict`"), "{error}");
+    let error =
+        OsReleaseAnalyzer::new(&serde_json::json!({"today": "3 Dec"})).expect_err("not a date");
+    assert!(error.message().contains("YYYY-MM-DD"), "{error}");
+}
+
+#[test]
+fn end_of_life_is_judged_on_the_given_day() {
+    let files = [ImageFile::new("etc/alpine-release", b"3.19.1\n")];
+    let inputs: Vec<FileInput<'_>> = files.iter().map(ImageFile::input).collect();
+    let findings = analyze_layer(&inputs);
+    assert_eq!(
+        systems(&findings)[0].end_of_life,
+        Some(true),
+        "Alpine 3.19 lost support on 2025-11-01"
+    );
 }
 
 #[test]
 fn unrequested_files_are_an_error_for_that_file() {
-    let analyzer = OsReleaseAnalyzer;
+    let analyzer = OsReleaseAnalyzer::default();
     let mut layer = analyzer
         .start_layer(&LayerContext::default())
         .expect("starts");
@@ -595,7 +618,7 @@ fn unrequested_files_are_an_error_for_that_file() {
 
 #[test]
 fn the_requests_ask_for_release_files_and_status_entries() {
-    let requests = OsReleaseAnalyzer.requests();
+    let requests = OsReleaseAnalyzer::default().requests();
     let [release, status] = requests.files.as_slice() else {
         panic!("expected two requests, got {:?}", requests.files)
     };
@@ -634,7 +657,10 @@ fn the_exported_header_is_current_and_unwinds() {
 fn a_layer_through_the_table_matches_the_trait() {
     let plugin = plugin();
     let instance = plugin.create(&serde_json::Value::Null).expect("created");
-    assert_eq!(instance.requests(), &OsReleaseAnalyzer.requests());
+    assert_eq!(
+        instance.requests(),
+        &OsReleaseAnalyzer::default().requests()
+    );
 
     let files = scenario("debian-13.5");
     let inputs: Vec<FileInput<'_>> = files.iter().map(ImageFile::input).collect();
