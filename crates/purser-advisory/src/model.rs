@@ -286,10 +286,16 @@ mod tests {
 
     #[test]
     fn cvss_bands() {
-        assert_eq!(SeverityRating::from_cvss_score(9.8), SeverityRating::Critical);
+        assert_eq!(
+            SeverityRating::from_cvss_score(9.8),
+            SeverityRating::Critical
+        );
         assert_eq!(SeverityRating::from_cvss_score(7.0), SeverityRating::High);
         assert_eq!(SeverityRating::from_cvss_score(5.3), SeverityRating::Medium);
         assert_eq!(SeverityRating::from_cvss_score(0.1), SeverityRating::Low);
-        assert_eq!(SeverityRating::from_cvss_score(0.0), SeverityRating::Negligible);
+        assert_eq!(
+            SeverityRating::from_cvss_score(0.0),
+            SeverityRating::Negligible
+        );
     }
 }
