@@ -1,0 +1,232 @@
+//! OSV range evaluation (<https://ossf.github.io/osv-schema/#evaluation>).
+//!
+//! Events are sorted by the ecosystem's version scheme, with `introduced: "0"` first, then walked
+//! in order: an `introduced` at or below the version turns the range on, a `fixed` at or below it
+//! turns it off, a `last_affected` strictly below it turns it off. A range with `limit` events
+//! affects only versions below at least one limit. Several introduced/fixed pairs in one range
+//! work because the walk keeps only the state after the last event at or below the version.
+
+use std::cmp::Ordering;
+use std::fmt::Write;
+
+use purser_version::{Scheme, VersionError};
+
+/// The kind of one range event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EventKind {
+    Introduced,
+    Fixed,
+    LastAffected,
+    Limit,
+}
+
+impl EventKind {
+    /// The byte stored in the file.
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            EventKind::Introduced => 0,
+            EventKind::Fixed => 1,
+            EventKind::LastAffected => 2,
+            EventKind::Limit => 3,
+        }
+    }
+
+    /// The kind a stored byte names.
+    pub(crate) fn from_code(code: u8) -> Option<EventKind> {
+        match code {
+            0 => Some(EventKind::Introduced),
+            1 => Some(EventKind::Fixed),
+            2 => Some(EventKind::LastAffected),
+            3 => Some(EventKind::Limit),
+            _ => None,
+        }
+    }
+
+    /// OSV's name for the event.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            EventKind::Introduced => "introduced",
+            EventKind::Fixed => "fixed",
+            EventKind::LastAffected => "last_affected",
+            EventKind::Limit => "limit",
+        }
+    }
+
+    /// Order among events at the same version: opening before closing, so `introduced X,
+    /// fixed X` affects nothing and `introduced X, last_affected X` affects exactly X.
+    fn tie_rank(self) -> u8 {
+        match self {
+            EventKind::Introduced => 0,
+            EventKind::LastAffected => 1,
+            EventKind::Fixed => 2,
+            EventKind::Limit => 3,
+        }
+    }
+}
+
+/// One event of a stored range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Event<'a> {
+    pub(crate) kind: EventKind,
+    pub(crate) version: &'a str,
+}
+
+impl Event<'_> {
+    fn is_zero_introduced(&self) -> bool {
+        self.kind == EventKind::Introduced && self.version == "0"
+    }
+}
+
+/// Sorts events by `scheme`, with `introduced: "0"` first.
+///
+/// # Errors
+///
+/// Returns the [`VersionError`] of the first event version the scheme rejects.
+pub(crate) fn sort_events(scheme: Scheme, events: &mut [Event<'_>]) -> Result<(), VersionError> {
+    for event in events.iter() {
+        if !event.is_zero_introduced() {
+            scheme.compare(event.version, event.version)?;
+        }
+    }
+    events.sort_by(|a, b| {
+        let by_version = match (a.is_zero_introduced(), b.is_zero_introduced()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            // Every version was checked above, so the comparison cannot fail.
+            (false, false) => scheme
+                .compare(a.version, b.version)
+                .unwrap_or(Ordering::Equal),
+        };
+        by_version.then(a.kind.tie_rank().cmp(&b.kind.tie_rank()))
+    });
+    Ok(())
+}
+
+/// Whether `version` (already accepted by `scheme`) is inside the range of `sorted` events.
+pub(crate) fn contains(scheme: Scheme, version: &str, sorted: &[Event<'_>]) -> bool {
+    let at_or_above = |event: &Event<'_>| {
+        scheme
+            .compare(version, event.version)
+            .is_ok_and(Ordering::is_ge)
+    };
+
+    let mut affected = false;
+    for event in sorted {
+        match event.kind {
+            EventKind::Introduced if event.is_zero_introduced() || at_or_above(event) => {
+                affected = true;
+            }
+            EventKind::Fixed if at_or_above(event) => affected = false,
+            EventKind::LastAffected
+                if scheme
+                    .compare(version, event.version)
+                    .is_ok_and(Ordering::is_gt) =>
+            {
+                affected = false;
+            }
+            _ => {}
+        }
+    }
+
+    let mut limits = sorted.iter().filter(|e| e.kind == EventKind::Limit);
+    let below_a_limit = limits.clone().any(|limit| !at_or_above(limit));
+    affected && (limits.next().is_none() || below_a_limit)
+}
+
+/// Renders sorted events for a finding's reason: `introduced 0, fixed 2.17.1`.
+pub(crate) fn render(sorted: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for (index, event) in sorted.iter().enumerate() {
+        if index > 0 {
+            text.push_str(", ");
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(text, "{} {}", event.kind.name(), event.version);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events<'a>(spec: &[(EventKind, &'a str)]) -> Vec<Event<'a>> {
+        spec.iter()
+            .map(|&(kind, version)| Event { kind, version })
+            .collect()
+    }
+
+    fn affected(scheme: Scheme, version: &str, spec: &[(EventKind, &str)]) -> bool {
+        let mut sorted = events(spec);
+        sort_events(scheme, &mut sorted).expect("valid events");
+        contains(scheme, version, &sorted)
+    }
+
+    use EventKind::{Fixed, Introduced, LastAffected, Limit};
+
+    #[test]
+    fn introduced_fixed_is_half_open() {
+        let range = [(Introduced, "1.0.0"), (Fixed, "2.0.0")];
+        assert!(!affected(Scheme::Semver, "0.9.0", &range));
+        assert!(affected(Scheme::Semver, "1.0.0", &range));
+        assert!(affected(Scheme::Semver, "1.9.9", &range));
+        assert!(!affected(Scheme::Semver, "2.0.0", &range));
+    }
+
+    #[test]
+    fn zero_is_the_start_even_where_the_scheme_rejects_it() {
+        let range = [(Fixed, "2.0.0"), (Introduced, "0")];
+        assert!(affected(Scheme::Semver, "0.0.1", &range));
+        assert!(!affected(Scheme::Semver, "2.0.1", &range));
+    }
+
+    #[test]
+    fn last_affected_is_inclusive() {
+        let range = [(Introduced, "0"), (LastAffected, "1:2.3-1")];
+        assert!(affected(Scheme::Dpkg, "1:2.3-1", &range));
+        assert!(!affected(Scheme::Dpkg, "1:2.3-2", &range));
+        assert!(affected(Scheme::Dpkg, "2.3-9", &range), "epoch 0 is lower");
+    }
+
+    #[test]
+    fn several_pairs_in_one_range_and_unsorted_input() {
+        let range = [
+            (Fixed, "1.2.5"),
+            (Introduced, "2.0.0"),
+            (Introduced, "1.0.0"),
+            (Fixed, "2.1.0"),
+        ];
+        assert!(affected(Scheme::Semver, "1.2.4", &range));
+        assert!(!affected(Scheme::Semver, "1.5.0", &range));
+        assert!(affected(Scheme::Semver, "2.0.3", &range));
+        assert!(!affected(Scheme::Semver, "3.0.0", &range));
+    }
+
+    #[test]
+    fn limit_bounds_the_range() {
+        let range = [(Introduced, "0"), (Limit, "2.0")];
+        assert!(affected(Scheme::Pep440, "1.9", &range));
+        assert!(!affected(Scheme::Pep440, "2.0", &range));
+    }
+
+    #[test]
+    fn equal_introduced_and_fixed_affect_nothing() {
+        let range = [(Fixed, "1.0"), (Introduced, "1.0")];
+        assert!(!affected(Scheme::Pep440, "1.0", &range));
+    }
+
+    #[test]
+    fn a_bad_event_version_is_an_error() {
+        let mut bad = events(&[(Introduced, "0"), (Fixed, "not-a-version")]);
+        let error = sort_events(Scheme::Semver, &mut bad).unwrap_err();
+        assert_eq!(error.input, "not-a-version");
+    }
+
+    #[test]
+    fn reasons_list_events_in_order() {
+        let mut sorted = events(&[(Fixed, "2.17.1"), (Introduced, "0")]);
+        sort_events(Scheme::Maven, &mut sorted).expect("valid");
+        assert_eq!(render(&sorted), "introduced 0, fixed 2.17.1");
+    }
+}
