@@ -1,0 +1,218 @@
+//! Keyless Sigstore bundles (v0.1 to v0.3) verified against a `trusted_root.json`: certificate
+//! chain to a Fulcio CA at the signing time, SCT against the CT log keys, Rekor signed entry
+//! timestamp or inclusion proof and checkpoint, RFC 3161 timestamps. The work is done by the
+//! `sigstore-verify` crate over this crate's RustCrypto provider; this module adapts its
+//! results to [`SignerIdentity`], the Fulcio claims the policy decides on.
+
+use sigstore_verify::types::{Artifact, Bundle, SignatureContent};
+use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy, Verifier};
+
+use crate::check::CheckName;
+use crate::dsse::{Envelope, EnvelopeSignature};
+use crate::error::ProvenanceError;
+
+/// Trust anchors for keyless verification, read from a Sigstore `trusted_root.json`.
+pub struct TrustedRoot {
+    name: String,
+    verifier: Verifier,
+}
+
+impl std::fmt::Debug for TrustedRoot {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("TrustedRoot")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl TrustedRoot {
+    /// Reads a trusted root; `name` (usually the file name) appears in messages.
+    ///
+    /// # Errors
+    ///
+    /// [`ProvenanceError::Malformed`] when the JSON is not a trusted root or holds unusable
+    /// keys or certificates.
+    pub fn from_json(name: &str, json: &str) -> Result<Self, ProvenanceError> {
+        crate::sigstore_provider::install();
+        let root = sigstore_verify::trust_root::TrustedRoot::from_json(json)
+            .map_err(|e| ProvenanceError::malformed(name, e))?;
+        let verifier = Verifier::new(&root).map_err(|e| ProvenanceError::malformed(name, e))?;
+        Ok(Self {
+            name: name.to_owned(),
+            verifier,
+        })
+    }
+
+    /// The name given when the root was read.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// What the signing certificate says about its holder, read from a certificate whose chain,
+/// SCT and log entry verified. Fulcio OIDs `1.3.6.1.4.1.57264.1.*`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignerIdentity {
+    /// The certificate's subject alternative name (URI or email).
+    pub san: Option<String>,
+    /// The OIDC issuer (`.1.1` / `.1.8`).
+    pub issuer: Option<String>,
+    /// `.1.9` Build Signer URI: the workflow that signed, with its ref.
+    pub build_signer_uri: Option<String>,
+    /// `.1.12` Source Repository URI.
+    pub source_repository_uri: Option<String>,
+    /// `.1.13` Source Repository Digest.
+    pub source_repository_digest: Option<String>,
+    /// `.1.14` Source Repository Ref.
+    pub source_repository_ref: Option<String>,
+    /// `.1.20` Build Trigger (the GitHub event).
+    pub build_trigger: Option<String>,
+    /// The signing time vouched for by the log or a timestamp authority, in Unix seconds.
+    pub signing_time: Option<i64>,
+}
+
+/// The artifact a bundle is checked against.
+#[derive(Debug, Clone, Copy)]
+pub enum BundleArtifact<'a> {
+    /// The artifact's bytes.
+    Bytes(&'a [u8]),
+    /// The artifact's SHA-256 digest (32 bytes).
+    Sha256(&'a [u8; 32]),
+}
+
+/// A bundle that verified: who signed it and, for a DSSE bundle, the envelope.
+#[derive(Debug, Clone)]
+pub struct VerifiedBundle {
+    /// The signer, from the verified certificate.
+    pub signer: SignerIdentity,
+    /// The DSSE envelope, when the bundle carries one (attestations do).
+    pub envelope: Option<Envelope>,
+}
+
+/// The DSSE envelope inside a bundle, without verifying anything: used to learn the subject
+/// when no artifact digest was given.
+///
+/// # Errors
+///
+/// [`ProvenanceError::Malformed`] when the JSON is not a bundle.
+pub fn bundle_envelope(name: &str, json: &str) -> Result<Option<Envelope>, ProvenanceError> {
+    let bundle = parse_bundle(name, json)?;
+    Ok(envelope_of(&bundle))
+}
+
+/// Verifies a keyless bundle against `artifact`. With `identity` (`SAN`, issuer) the
+/// certificate must match both exactly, as `cosign verify-blob` requires. With `managed_key`
+/// (a DER SubjectPublicKeyInfo) the bundle must instead be signed by that key, still with
+/// its transparency-log entry verified.
+///
+/// # Errors
+///
+/// [`ProvenanceError::Malformed`] for JSON that is not a bundle; a failed
+/// [`CheckName::Sigstore`] check for everything the Sigstore layer rejects, with its reason.
+pub fn verify_bundle(
+    name: &str,
+    json: &str,
+    artifact: BundleArtifact<'_>,
+    trusted_root: &TrustedRoot,
+    identity: Option<(&str, &str)>,
+    managed_key: Option<&[u8]>,
+) -> Result<VerifiedBundle, ProvenanceError> {
+    let bundle = parse_bundle(name, json)?;
+    let artifact = match artifact {
+        BundleArtifact::Bytes(bytes) => Artifact::from_blob(bytes),
+        BundleArtifact::Sha256(digest) => {
+            Artifact::from_digest(sigstore_verify::types::Sha256Hash::new(*digest))
+        }
+    };
+
+    let outcome = match (managed_key, identity) {
+        (Some(key), _) => {
+            let key = sigstore_verify::types::DerPublicKey::new(key.to_vec());
+            let policy = PublicKeyVerificationPolicy::new(key);
+            trusted_root.verifier.verify(artifact, &bundle, &policy)
+        }
+        (None, Some((san, issuer))) => {
+            let policy = VerificationPolicy::new(san.to_owned(), issuer.to_owned());
+            trusted_root.verifier.verify(artifact, &bundle, &policy)
+        }
+        (None, None) => {
+            let policy = VerificationPolicy::any_identity();
+            trusted_root.verifier.verify(artifact, &bundle, &policy)
+        }
+    };
+    let result = outcome.map_err(|e| {
+        ProvenanceError::check(
+            CheckName::Sigstore,
+            format!("bundle {name} against {}: {e}", trusted_root.name),
+        )
+    })?;
+    let signer_verified = managed_key.is_some() || result.certificate_verified();
+    if !signer_verified || !result.tlog_verified() && result.verified_timestamps().is_empty() {
+        return Err(ProvenanceError::check(
+            CheckName::Sigstore,
+            format!("bundle {name}: no verified certificate with log or timestamp evidence"),
+        ));
+    }
+
+    let signer = signer_identity(&result);
+    tracing::debug!(bundle = name, san = ?signer.san, "sigstore bundle verified");
+    Ok(VerifiedBundle {
+        signer,
+        envelope: envelope_of(&bundle),
+    })
+}
+
+fn parse_bundle(name: &str, json: &str) -> Result<Bundle, ProvenanceError> {
+    Bundle::from_json(json)
+        .map_err(|e| ProvenanceError::malformed(format!("sigstore bundle {name}"), e))
+}
+
+fn signer_identity(result: &sigstore_verify::VerificationResult) -> SignerIdentity {
+    let mut signer = SignerIdentity {
+        san: result.identity().map(|san| san.as_str().to_owned()),
+        issuer: result.issuer().map(str::to_owned),
+        signing_time: result
+            .integrated_time()
+            .or_else(|| result.verified_timestamps().first().copied())
+            .map(|time| time.as_second()),
+        ..SignerIdentity::default()
+    };
+    if let Some(certificate) = result.certificate() {
+        let claims = &certificate.ci_claims;
+        signer.build_signer_uri = claims.build_signer_uri.clone();
+        signer.source_repository_uri = claims.source_repository_uri.clone();
+        signer.source_repository_digest = claims
+            .source_repository_digest
+            .clone()
+            .or_else(|| claims.deprecated_github.workflow_sha.clone());
+        signer.source_repository_ref = claims.source_repository_ref.clone();
+        signer.build_trigger = claims
+            .build_trigger
+            .clone()
+            .or_else(|| claims.deprecated_github.workflow_trigger.clone());
+        if signer.source_repository_uri.is_none() {
+            signer.source_repository_uri = claims
+                .deprecated_github
+                .workflow_repository
+                .as_ref()
+                .map(|repository| format!("https://github.com/{repository}"));
+        }
+    }
+    signer
+}
+
+fn envelope_of(bundle: &Bundle) -> Option<Envelope> {
+    let SignatureContent::DsseEnvelope(envelope) = &bundle.content else {
+        return None;
+    };
+    Some(Envelope {
+        payload_type: envelope.payload_type.clone(),
+        payload: envelope.payload.as_bytes().to_vec(),
+        signatures: vec![EnvelopeSignature {
+            keyid: None,
+            sig: envelope.signature.sig.as_bytes().to_vec(),
+            cert: None,
+        }],
+    })
+}
