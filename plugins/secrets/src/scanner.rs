@@ -1,0 +1,381 @@
+//! One pass over a text: keyword automaton first, then only the hit rules' regexes, near the hits.
+//!
+//! The automaton holds every keyword of every rule (ASCII case-insensitive). Its first hit at or
+//! after the current position opens a *window*: the hit's line, clipped to [`MAX_BEFORE`] bytes
+//! before the hit and to the longest rule span after it. The keywords inside the window pick the
+//! rules to run, and each runs only on the window (a multi-line rule runs from the window's start
+//! over its `span`). The search then resumes at the end of the window, so a line with several
+//! keywords is looked at once. A rule never reports two overlapping matches, and a generic rule's
+//! match gives way to a specific rule's match on the same secret.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+
+use crate::redact::{entropy, redact};
+use crate::rule::Rule;
+use crate::rule_set::RuleSet;
+
+/// How far before a keyword a match may start (on the keyword's line), in bytes.
+pub const MAX_BEFORE: usize = 256;
+
+/// Compiled rules and the keyword automaton over them.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    rules: RuleSet,
+    automaton: AhoCorasick,
+    /// For each automaton pattern, the rules that have it as a keyword.
+    rules_of_keyword: Vec<Vec<usize>>,
+    /// The longest single-line span of any rule.
+    max_span: usize,
+}
+
+/// One secret found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretMatch {
+    /// Index of the rule in [`Scanner::rules`].
+    pub rule: usize,
+    /// Byte range of the whole match in the text.
+    pub start: usize,
+    /// End of the whole match.
+    pub end: usize,
+    /// 1-based line of the match's start.
+    pub line: u64,
+    /// 1-based column of the match's start, in characters.
+    pub column: u64,
+    /// The whole match with the secret part masked.
+    pub redacted: String,
+}
+
+/// A match before line numbers and redaction: rule, whole range, secret range.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    rule: usize,
+    start: usize,
+    end: usize,
+    secret_start: usize,
+    secret_end: usize,
+}
+
+/// Scratch state for one scan.
+struct ScanState {
+    /// Per rule, where its last reported match ended.
+    last_end: Vec<usize>,
+    /// Per rule, whether the current window triggers it.
+    triggered: Vec<bool>,
+    /// The rules the current window triggers.
+    triggered_list: Vec<usize>,
+    candidates: Vec<Candidate>,
+}
+
+impl Scanner {
+    /// Builds the automaton over the rules' keywords.
+    ///
+    /// # Errors
+    ///
+    /// When the automaton cannot be built (it would exceed the crate's size limits).
+    pub fn new(rules: RuleSet) -> Result<Self, aho_corasick::BuildError> {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut rules_of_keyword: Vec<Vec<usize>> = Vec::new();
+        for (index, rule) in rules.rules.iter().enumerate() {
+            for keyword in &rule.keywords {
+                match keywords.iter().position(|known| known == keyword) {
+                    Some(at) => rules_of_keyword[at].push(index),
+                    None => {
+                        keywords.push(keyword.clone());
+                        rules_of_keyword.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)?;
+        let max_span = rules
+            .rules
+            .iter()
+            .filter(|rule| !rule.multiline)
+            .map(|rule| rule.span)
+            .max()
+            .unwrap_or(crate::rule::DEFAULT_SPAN);
+
+        Ok(Scanner {
+            rules,
+            automaton,
+            rules_of_keyword,
+            max_span,
+        })
+    }
+
+    /// The rules, in the order [`SecretMatch::rule`] indexes.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules.rules
+    }
+
+    /// The rule set, with its allow rules.
+    pub fn rule_set(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The keyword automaton alone, for comparison benchmarks.
+    pub fn automaton(&self) -> &AhoCorasick {
+        &self.automaton
+    }
+
+    /// Finds every secret in `text`, in order of position.
+    pub fn scan(&self, text: &[u8]) -> Vec<SecretMatch> {
+        let rule_count = self.rules.rules.len();
+        let mut state = ScanState {
+            last_end: vec![0; rule_count],
+            triggered: vec![false; rule_count],
+            triggered_list: Vec::new(),
+            candidates: Vec::new(),
+        };
+
+        let mut position = 0;
+        while position < text.len() {
+            let Some(hit) = self.automaton.find(Input::new(text).range(position..)) else {
+                break;
+            };
+            position = self.scan_window(text, hit.start(), hit.end(), &mut state);
+        }
+
+        let kept = drop_generic_overlaps(&self.rules.rules, state.candidates);
+        locate(text, &kept)
+    }
+
+    /// Runs the rules triggered around one keyword hit; returns where the search resumes.
+    fn scan_window(
+        &self,
+        text: &[u8],
+        hit_start: usize,
+        hit_end: usize,
+        state: &mut ScanState,
+    ) -> usize {
+        let line_start = text[..hit_start]
+            .iter()
+            .rposition(|byte| *byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        let window_start = line_start.max(hit_start.saturating_sub(MAX_BEFORE));
+        let limit = text.len().min(hit_end.saturating_add(self.max_span));
+        let line_end = text[hit_end..limit]
+            .iter()
+            .position(|byte| *byte == b'\n')
+            .map_or(limit, |newline| hit_end + newline);
+
+        // Which rules have a keyword in this window.
+        let window = Input::new(text).range(window_start..line_end);
+        for found in self.automaton.find_overlapping_iter(window) {
+            for rule in &self.rules_of_keyword[found.pattern().as_usize()] {
+                if !state.triggered[*rule] {
+                    state.triggered[*rule] = true;
+                    state.triggered_list.push(*rule);
+                }
+            }
+        }
+
+        for index in std::mem::take(&mut state.triggered_list) {
+            state.triggered[index] = false;
+            let rule = &self.rules.rules[index];
+            let region_end = if rule.multiline {
+                text.len().min(window_start.saturating_add(rule.span))
+            } else {
+                line_end.min(hit_end.saturating_add(rule.span))
+            };
+            self.run_rule(text, index, window_start, region_end, state);
+        }
+
+        line_end.max(hit_end)
+    }
+
+    /// Runs one rule's regex over `text[start..end]` and keeps the matches that pass its checks.
+    fn run_rule(&self, text: &[u8], index: usize, start: usize, end: usize, state: &mut ScanState) {
+        let rule = &self.rules.rules[index];
+        for captures in rule.regex.captures_iter(&text[start..end]) {
+            let Some(whole) = captures.get(0) else {
+                continue;
+            };
+            let match_start = start + whole.start();
+            if match_start < state.last_end[index] {
+                continue;
+            }
+            let secret = rule
+                .secret_group
+                .and_then(|group| captures.get(group))
+                .unwrap_or(whole);
+            if !self.is_reportable(rule, secret.as_bytes()) {
+                continue;
+            }
+            state.last_end[index] = start + whole.end();
+            state.candidates.push(Candidate {
+                rule: index,
+                start: match_start,
+                end: start + whole.end(),
+                secret_start: start + secret.start(),
+                secret_end: start + secret.end(),
+            });
+        }
+    }
+
+    /// Whether a secret passes its rule's entropy minimum and no allow regex matches it.
+    fn is_reportable(&self, rule: &Rule, secret: &[u8]) -> bool {
+        if secret.is_empty() {
+            return false;
+        }
+        if let Some(minimum) = rule.entropy {
+            if entropy(secret) < minimum {
+                return false;
+            }
+        }
+        if rule.allow.iter().any(|allow| allow.is_match(secret)) {
+            return false;
+        }
+        !self
+            .rules
+            .allowed_secrets
+            .iter()
+            .any(|(_, allow)| allow.is_match(secret))
+    }
+}
+
+/// Sorts candidates by position and drops those of generic rules whose secret overlaps the
+/// secret of a specific rule, or of a generic rule whose match starts earlier (so one
+/// `--password=...` is one finding, not one per generic rule that sees it).
+fn drop_generic_overlaps(rules: &[Rule], mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    candidates.sort_by_key(|candidate| (candidate.start, candidate.rule));
+    let specific: Vec<(usize, usize)> = candidates
+        .iter()
+        .filter(|candidate| !rules[candidate.rule].generic)
+        .map(|candidate| (candidate.secret_start, candidate.secret_end))
+        .collect();
+    let overlaps = |spans: &[(usize, usize)], candidate: &Candidate| {
+        spans
+            .iter()
+            .any(|(start, end)| *start < candidate.secret_end && candidate.secret_start < *end)
+    };
+
+    let mut generic_kept: Vec<(usize, usize)> = Vec::new();
+    candidates.retain(|candidate| {
+        if !rules[candidate.rule].generic {
+            return true;
+        }
+        if overlaps(&specific, candidate) || overlaps(&generic_kept, candidate) {
+            return false;
+        }
+        generic_kept.push((candidate.secret_start, candidate.secret_end));
+        true
+    });
+    candidates
+}
+
+/// Adds line, column and redaction; `candidates` are sorted by start.
+fn locate(text: &[u8], candidates: &[Candidate]) -> Vec<SecretMatch> {
+    let mut line = 1u64;
+    let mut counted_to = 0usize;
+    let mut line_start = 0usize;
+    candidates
+        .iter()
+        .map(|candidate| {
+            for (offset, byte) in text[counted_to..candidate.start].iter().enumerate() {
+                if *byte == b'\n' {
+                    line += 1;
+                    line_start = counted_to + offset + 1;
+                }
+            }
+            counted_to = candidate.start;
+            let characters_before = text[line_start..candidate.start]
+                .iter()
+                .filter(|byte| (**byte & 0xC0) != 0x80)
+                .count();
+            SecretMatch {
+                rule: candidate.rule,
+                start: candidate.start,
+                end: candidate.end,
+                line,
+                column: characters_before as u64 + 1,
+                redacted: redact(
+                    &text[candidate.start..candidate.end],
+                    candidate.secret_start - candidate.start
+                        ..candidate.secret_end - candidate.start,
+                ),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scanner() -> Scanner {
+        Scanner::new(RuleSet::builtin().expect("built-in rules")).expect("automaton")
+    }
+
+    fn found(scanner: &Scanner, text: &str) -> Vec<(String, u64, u64)> {
+        scanner
+            .scan(text.as_bytes())
+            .into_iter()
+            .map(|found| {
+                (
+                    scanner.rules()[found.rule].id.clone(),
+                    found.line,
+                    found.column,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_token_is_found_at_its_line_and_character_column() {
+        let scanner = scanner();
+        let text = "first line\n  é token: ghp_0123456789abcdefghijABCDEFGHIJ012345\n";
+        assert_eq!(
+            found(&scanner, text),
+            vec![("github-pat".to_owned(), 2, 12)]
+        );
+    }
+
+    #[test]
+    fn several_tokens_on_one_line_are_all_found() {
+        let scanner = scanner();
+        let text =
+            "a=ghp_0123456789abcdefghijABCDEFGHIJ012345 b=npm_0123456789abcdefghijABCDEFGHIJ012345";
+        let rules: Vec<String> = found(&scanner, text)
+            .into_iter()
+            .map(|(id, ..)| id)
+            .collect();
+        assert_eq!(rules, vec!["github-pat", "npm-access-token"]);
+    }
+
+    #[test]
+    fn a_generic_rule_gives_way_to_the_specific_one() {
+        let scanner = scanner();
+        let text = "GITHUB_PASSWORD=\"ghp_0123456789abcdefghijABCDEFGHIJ012345\"\n";
+        let rules: Vec<String> = found(&scanner, text)
+            .into_iter()
+            .map(|(id, ..)| id)
+            .collect();
+        assert_eq!(rules, vec!["github-pat"]);
+    }
+
+    #[test]
+    fn placeholders_and_low_entropy_values_are_not_reported() {
+        let scanner = scanner();
+        for text in [
+            "password = \"changeme\"",
+            "password: ${DB_PASSWORD}",
+            "password=<password>",
+            "password = 'aaaaaaaaaaaa'",
+            "password = self.settings.password",
+            "AKIAIOSFODNN7EXAMPLE",
+        ] {
+            assert!(found(&scanner, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_keyword_with_no_match_and_empty_text_give_nothing() {
+        let scanner = scanner();
+        assert!(found(&scanner, "").is_empty());
+        assert!(found(&scanner, "ghp_ is the prefix of GitHub tokens").is_empty());
+    }
+}
