@@ -22,7 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Show an image's platform, layers and config.
     Inspect(InspectArgs),
-    /// Run the analyzers over an image and report what they found.
+    /// Run the analyzers over an image and report what they found (`purser image` is the same
+    /// command, under the name Trivy users type).
+    #[command(visible_alias = "image")]
     Scan(ScanArgs),
     /// List the analyzer plugins found, and those that could not be loaded.
     Plugins(PluginsArgs),
