@@ -68,6 +68,20 @@ impl Date {
         }
     }
 
+    /// Days from 1970-01-01 to this date (negative before it); the inverse of
+    /// [`Date::from_days_since_epoch`].
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days-from-civil algorithm.
+        let month = i64::from(self.month);
+        let year = i64::from(self.year) - i64::from(month <= 2);
+        let era = year.div_euclid(400);
+        let year_of_era = year.rem_euclid(400);
+        let shifted_month = if month > 2 { month - 3 } else { month + 9 };
+        let day_of_year = (153 * shifted_month + 2) / 5 + i64::from(self.day) - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
     /// Today in UTC, from the system clock (1970-01-01 if the clock is before the epoch).
     pub fn today_utc() -> Date {
         let seconds = SystemTime::now()
@@ -114,6 +128,9 @@ mod tests {
 
     #[test]
     fn converts_days_since_the_epoch() {
+        for days in [-1, 0, 59, 19_782, 20_426, 100_000] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
         assert_eq!(
             Date::from_days_since_epoch(19_782).to_string(),

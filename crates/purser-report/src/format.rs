@@ -95,7 +95,10 @@ impl Default for RenderOptions {
 pub fn render(input: &ReportInput<'_>, options: &RenderOptions) -> Result<String, ReportError> {
     match options.format {
         ReportFormat::Json => crate::json::render_json(input),
-        other => Err(ReportError::FormatNotAvailable(other.name())),
+        ReportFormat::Table => crate::table::render_table(input, options),
+        ReportFormat::Sarif => crate::sarif::render_sarif(input),
+        ReportFormat::CycloneDx => crate::cyclonedx::render_cyclonedx(input, options),
+        ReportFormat::SpdxJson => crate::spdx::render_spdx(input, options),
     }
 }
 

@@ -16,8 +16,9 @@
 
 #![deny(missing_docs)]
 
-//pub mod color;
+pub mod color;
 //pub mod cyclonedx;
+mod cyclonedx;
 pub mod date;
 pub mod error;
 pub mod filter;
@@ -26,6 +27,9 @@ pub mod gate;
 pub mod ignore;
 pub mod json;
 pub mod purl;
+mod sarif;
+mod spdx;
+mod table;
 //pub mod sarif;
 pub mod severity;
 //pub mod spdx;
@@ -36,7 +40,7 @@ pub mod vex;
 #[cfg(test)]
 mod sample;
 
-//pub use color::{color_enabled, ColorChoice};
+pub use color::{color_enabled, color_enabled_given, ColorChoice};
 pub use date::Date;
 pub use error::ReportError;
 pub use filter::{apply_filters, FilterOptions, FilteredReport, Suppression, SuppressionReason};
