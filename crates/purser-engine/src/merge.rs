@@ -75,7 +75,35 @@ pub fn merge_findings(
     }
 
     report.operating_system = choose_operating_system(systems);
+    add_distribution_to_purls(report);
     sort_report(report);
+}
+
+/// Package formats whose purls name the distribution release they were built for.
+const DISTRIBUTION_PURL_TYPES: &[&str] = &["pkg:deb/", "pkg:apk/", "pkg:rpm/"];
+
+/// Adds `distro=<id>-<version>` (`debian-12`, `alpine-3.19.1`) to the purls of OS packages, as
+/// the purl specification's deb, apk and rpm types recommend: the same name and version can be
+/// different builds on different releases. Packages keep their purls unchanged when the
+/// operating system was not recognised.
+fn add_distribution_to_purls(report: &mut ScanReport) {
+    let Some(os) = &report.operating_system else {
+        return;
+    };
+    if os.item.family.is_empty() || os.item.version_id.is_empty() {
+        return;
+    }
+    let distro = format!("{}-{}", os.item.family, os.item.version_id);
+    for package in &mut report.packages {
+        if let Some(purl) = &mut package.item.purl {
+            if DISTRIBUTION_PURL_TYPES
+                .iter()
+                .any(|prefix| purl.starts_with(prefix))
+            {
+                *purl = purser_plugin_api::purl::add_qualifier(purl, "distro", &distro);
+            }
+        }
+    }
 }
 
 /// Where a finding came from, ready to wrap any finding type.

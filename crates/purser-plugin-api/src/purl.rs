@@ -77,6 +77,36 @@ impl fmt::Display for PackageUrl {
     }
 }
 
+/// `purl` with the qualifier `key=value` added in sorted position, as the specification wants;
+/// unchanged when it already has a `key` qualifier or has a `#subpath` (never written by the
+/// analyzers here, and not worth misplacing a qualifier over).
+pub fn add_qualifier(purl: &str, key: &str, value: &str) -> String {
+    if purl.contains('#') {
+        return purl.to_owned();
+    }
+    let (base, query) = purl.split_once('?').unwrap_or((purl, ""));
+    let mut qualifiers: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (existing_key, existing_value) = pair.split_once('=').unwrap_or((pair, ""));
+            (existing_key.to_owned(), existing_value.to_owned())
+        })
+        .collect();
+    if qualifiers.iter().any(|(existing, _)| existing == key) {
+        return purl.to_owned();
+    }
+    qualifiers.push((key.to_owned(), encode(value)));
+    qualifiers.sort();
+
+    let mut text = base.to_owned();
+    for (index, (qualifier, qualifier_value)) in qualifiers.iter().enumerate() {
+        text.push(if index == 0 { '?' } else { '&' });
+        let _ = write!(text, "{qualifier}={qualifier_value}");
+    }
+    text
+}
+
 /// Percent-encodes one purl component.
 pub fn encode(component: &str) -> String {
     let mut encoded = String::with_capacity(component.len());
@@ -103,6 +133,30 @@ mod tests {
         assert_eq!(
             purl.to_string(),
             "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64"
+        );
+    }
+
+    #[test]
+    fn added_qualifiers_keep_the_order_and_never_repeat() {
+        assert_eq!(
+            add_qualifier("pkg:deb/debian/bash@5.2?arch=amd64", "distro", "debian-12"),
+            "pkg:deb/debian/bash@5.2?arch=amd64&distro=debian-12"
+        );
+        assert_eq!(
+            add_qualifier(
+                "pkg:rpm/redhat/a@1-1?arch=x86_64&epoch=2",
+                "distro",
+                "rhel-9.3"
+            ),
+            "pkg:rpm/redhat/a@1-1?arch=x86_64&distro=rhel-9.3&epoch=2"
+        );
+        assert_eq!(
+            add_qualifier("pkg:apk/alpine/musl@1.2", "distro", "alpine-3.19.1"),
+            "pkg:apk/alpine/musl@1.2?distro=alpine-3.19.1"
+        );
+        assert_eq!(
+            add_qualifier("pkg:deb/debian/bash@5.2?distro=x", "distro", "debian-12"),
+            "pkg:deb/debian/bash@5.2?distro=x"
         );
     }
 
