@@ -1,0 +1,71 @@
+//! Real advisory files, unpacked in memory from the shared data archives.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+/// The shared data folder beside the repository.
+fn shared_data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+}
+
+/// The files of `archive` (relative to the shared data folder) whose path starts with `prefix`,
+/// as (path, bytes), sorted by path.
+///
+/// # Panics
+///
+/// When the archive cannot be read: these tests need `../shared/data` beside the repository.
+fn archive_files(archive: &str, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    let path = shared_data().join(archive);
+    let file = std::fs::File::open(&path).unwrap_or_else(|error| {
+        panic!("cannot open {}: {error}; these tests need the shared data folder `../shared/data` beside the repository", path.display())
+    });
+    let decoder = zstd::Decoder::new(file).expect("zstd stream");
+    let mut tar = tar::Archive::new(decoder);
+
+    let mut files = Vec::new();
+    for entry in tar.entries().expect("tar entries") {
+        let mut entry = entry.expect("tar entry");
+        let name = entry
+            .path()
+            .expect("entry path")
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with(prefix) && entry.header().entry_type().is_file() {
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).expect("entry bytes");
+            files.push((name, bytes));
+        }
+    }
+    files.sort();
+    assert!(!files.is_empty(), "{archive} has no files under {prefix}");
+    files
+}
+
+/// An OSV ecosystem zip, as the OSV bucket serves it, of the first `count` Kubernetes OSV
+/// records of `kubernetes-sigs/cve-feed-osv`.
+pub fn osv_zip(count: usize) -> Vec<u8> {
+    let records = archive_files(
+        "advisories/k8s-cve-feed-osv.tar.zst",
+        "k8s-cve-feed-osv/vulns/",
+    );
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (path, bytes) in records.iter().take(count) {
+        let name = path.rsplit('/').next().expect("file name");
+        writer.start_file(name, options).expect("zip entry");
+        writer.write_all(bytes).expect("zip entry bytes");
+    }
+    writer.finish().expect("zip directory").into_inner()
+}
+
+/// An Alpine secdb JSON file from the `aquasecurity/vuln-list-update` samples: `311-main.json`
+/// or `312-main.json`.
+pub fn alpine_secdb(file: &str) -> Vec<u8> {
+    let path = format!("vuln-list-update-testdata/alpine/testdata/{file}");
+    archive_files("format-samples/vuln-list-update-testdata.tar.zst", &path)
+        .into_iter()
+        .next()
+        .expect("sample present")
+        .1
+}
