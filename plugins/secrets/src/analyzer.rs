@@ -19,7 +19,7 @@ pub const NAME: &str = "secrets";
 
 /// The analyzer's version, part of the cache key of its results: bump it whenever a rule is
 /// added or changed.
-pub const VERSION: &str = "0.1.0";
+pub const VERSION: &str = "0.1.1";
 
 /// How many leading bytes are looked at for a NUL byte to tell binary files from text.
 pub const BINARY_SNIFF_LENGTH: usize = 8 * 1024;

@@ -11,8 +11,8 @@ pub const MAX_MASK: usize = 32;
 ///
 /// `matched` is the whole match and `secret` the byte range of the secret part inside it. The
 /// secret keeps at most its first and last [`SHOWN_AT_EACH_END`] characters, and never more than
-/// a third of it in total (`n / 6` at each end); the rest becomes `*`. Control characters outside
-/// the secret (the newlines around a private key) become spaces, and invalid UTF-8 becomes `�`.
+/// a third of it in total (`n / 6` at each end); the rest becomes `*`. Control characters shown
+/// (the newlines around and inside a private key) become spaces, and invalid UTF-8 becomes `�`.
 pub fn redact(matched: &[u8], secret: std::ops::Range<usize>) -> String {
     let before = printable(&matched[..secret.start]);
     let hidden = String::from_utf8_lossy(&matched[secret.clone()]);
@@ -21,8 +21,8 @@ pub fn redact(matched: &[u8], secret: std::ops::Range<usize>) -> String {
     let characters: Vec<char> = hidden.chars().collect();
     let shown = (characters.len() / 6).min(SHOWN_AT_EACH_END);
     let masked = (characters.len() - 2 * shown).min(MAX_MASK);
-    let head: String = characters[..shown].iter().collect();
-    let tail: String = characters[characters.len() - shown..].iter().collect();
+    let head = printable_characters(&characters[..shown]);
+    let tail = printable_characters(&characters[characters.len() - shown..]);
 
     format!("{before}{head}{}{tail}{after}", "*".repeat(masked))
 }
@@ -48,13 +48,19 @@ pub fn entropy(bytes: &[u8]) -> f64 {
 }
 
 fn printable(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .chars()
+    let characters: Vec<char> = String::from_utf8_lossy(bytes).chars().collect();
+    printable_characters(&characters)
+}
+
+/// The characters with each control character (a newline inside a key block) as a space.
+fn printable_characters(characters: &[char]) -> String {
+    characters
+        .iter()
         .map(|character| {
             if character.is_control() {
                 ' '
             } else {
-                character
+                *character
             }
         })
         .collect()
@@ -89,6 +95,15 @@ mod tests {
         assert_eq!(
             redact(text, 16..32),
             "-----BEGIN----- AA************DD -----END-----"
+        );
+    }
+
+    #[test]
+    fn a_newline_at_either_end_of_the_shown_secret_becomes_a_space() {
+        let text = b"k=AAAAAAAAAAAAAAA\nBBBBBBBBBBBBBBB\nC";
+        assert_eq!(
+            redact(text, 2..text.len()),
+            format!("k=AAAA{}BB C", "*".repeat(25))
         );
     }
 

@@ -306,8 +306,12 @@ fn locate(text: &[u8], candidates: &[Candidate]) -> Vec<SecretMatch> {
 mod tests {
     use super::*;
 
-    fn scanner() -> Scanner {
-        Scanner::new(RuleSet::builtin().expect("built-in rules")).expect("automaton")
+    /// One scanner for every test: compiling the rules is the slow part of a debug build.
+    fn scanner() -> &'static Scanner {
+        static SCANNER: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+        SCANNER.get_or_init(|| {
+            Scanner::new(RuleSet::builtin().expect("built-in rules")).expect("automaton")
+        })
     }
 
     fn found(scanner: &Scanner, text: &str) -> Vec<(String, u64, u64)> {
@@ -328,10 +332,7 @@ mod tests {
     fn a_token_is_found_at_its_line_and_character_column() {
         let scanner = scanner();
         let text = "first line\n  é token: ghp_0123456789abcdefghijABCDEFGHIJ012345\n";
-        assert_eq!(
-            found(&scanner, text),
-            vec![("github-pat".to_owned(), 2, 12)]
-        );
+        assert_eq!(found(scanner, text), vec![("github-pat".to_owned(), 2, 12)]);
     }
 
     #[test]
@@ -339,7 +340,7 @@ mod tests {
         let scanner = scanner();
         let text =
             "a=ghp_0123456789abcdefghijABCDEFGHIJ012345 b=npm_0123456789abcdefghijABCDEFGHIJ012345";
-        let rules: Vec<String> = found(&scanner, text)
+        let rules: Vec<String> = found(scanner, text)
             .into_iter()
             .map(|(id, ..)| id)
             .collect();
@@ -350,7 +351,7 @@ mod tests {
     fn a_generic_rule_gives_way_to_the_specific_one() {
         let scanner = scanner();
         let text = "GITHUB_PASSWORD=\"ghp_0123456789abcdefghijABCDEFGHIJ012345\"\n";
-        let rules: Vec<String> = found(&scanner, text)
+        let rules: Vec<String> = found(scanner, text)
             .into_iter()
             .map(|(id, ..)| id)
             .collect();
@@ -368,14 +369,105 @@ mod tests {
             "password = self.settings.password",
             "AKIAIOSFODNN7EXAMPLE",
         ] {
-            assert!(found(&scanner, text).is_empty(), "{text}");
+            assert!(found(scanner, text).is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn an_assignment_is_reported_from_the_start_of_its_name() {
+        let scanner = scanner();
+        let text = "DB_PASSWORD=\"hWqE4JhGkj5dJw\"\nx = {\n    \"api_key\": \"1hnCFsf2eLs4iN5sYGhSSFjT47PoXk1f\",\n}\n";
+        assert_eq!(
+            found(scanner, text),
+            vec![
+                ("generic-password".to_owned(), 1, 1),
+                ("generic-secret".to_owned(), 3, 5)
+            ]
+        );
+        assert_eq!(
+            found(scanner, "mysql -u root --password=EGlTWwQDEs2N"),
+            vec![("cli-password-argument".to_owned(), 1, 15)]
+        );
+    }
+
+    #[test]
+    fn calls_references_paths_names_and_default_passwords_are_not_reported() {
+        let scanner = scanner();
+        for text in [
+            "POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password",
+            "passwordFile: ./secrets/smtp-password.txt",
+            "existingSecretPasswordKey: postgres-password",
+            "passwordSecretName: redis-auth",
+            "a.password=a.passwordConfirmation=\"\"",
+            "BROKER_URL=amqp://guest:guest@localhost:5672/",
+            "passwd = fallback_getpass(prompt, stream)",
+            "let secret = &self.client_traffic_secret;",
+        ] {
+            assert!(found(scanner, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn values_that_only_resemble_paths_or_names_are_still_reported() {
+        let scanner = scanner();
+        for (text, rule) in [
+            ("DB_PASSWORD=/x7Kq9mPzR2w", "generic-password"),
+            (
+                "ADMIN_PASSWORD=correct-horse-battery-staple",
+                "generic-password",
+            ),
+            ("api_secret: svc-9f8e7d6c5b4a3f2e1d0c", "generic-secret"),
+            (
+                "BROKER_URL=amqp://app:Zq7xP2mK9w@broker:5672/",
+                "url-password",
+            ),
+            (
+                "connect(user, password='hWqE4JhGkj5dJw')",
+                "generic-password",
+            ),
+            ("cb?access_token=Zq7xP2mK9wLr4TbY&state=1", "generic-secret"),
+            (
+                "MG_API_KEY=key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+                "generic-secret",
+            ),
+        ] {
+            let rules: Vec<String> = found(scanner, text)
+                .into_iter()
+                .map(|(id, ..)| id)
+                .collect();
+            assert_eq!(rules, vec![rule], "{text}");
+        }
+    }
+
+    #[test]
+    fn an_encrypted_putty_key_is_found_and_its_private_lines_hidden() {
+        let scanner = scanner();
+        let private_line = "b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABD";
+        let text = format!(
+            "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: aes256-cbc\nComment: deploy\n\
+             Public-Lines: 2\nAAAAC3NzaC1lZDI1NTE5AAAAIPnAd+W4wEqv+zakt2V/GpsXFgUhm9ppdlqN0RFw\n\
+             04O5\nKey-Derivation: Argon2id\nArgon2-Memory: 8192\nArgon2-Passes: 21\n\
+             Argon2-Parallelism: 1\nArgon2-Salt: 1f2e3d4c5b6a79881f2e3d4c5b6a7988\n\
+             Private-Lines: 1\n{private_line}\nPrivate-MAC: 6fec6385fc22e8fc455c2ec441e3453f\n"
+        );
+        let matches = scanner.scan(text.as_bytes());
+        assert_eq!(matches.len(), 1);
+        assert_eq!(scanner.rules()[matches[0].rule].id, "private-key-putty");
+        assert!(!matches[0].redacted.contains(&private_line[..5]));
+        assert!(!matches[0]
+            .redacted
+            .contains(&private_line[private_line.len() - 5..]));
+        assert!(
+            matches[0].redacted.ends_with("AABD Private-MAC:"),
+            "{}",
+            matches[0].redacted
+        );
     }
 
     #[test]
     fn a_keyword_with_no_match_and_empty_text_give_nothing() {
         let scanner = scanner();
-        assert!(found(&scanner, "").is_empty());
-        assert!(found(&scanner, "ghp_ is the prefix of GitHub tokens").is_empty());
+        assert!(found(scanner, "").is_empty());
+        assert!(found(scanner, "ghp_ is the prefix of GitHub tokens").is_empty());
     }
 }
