@@ -2,10 +2,8 @@
 //! manifest holds DSSE layers whose annotations carry the Rekor signed entry timestamp
 //! (`dev.sigstore.cosign/bundle`) and the Fulcio certificate. They are re-encoded here as a
 //! Sigstore bundle v0.1, field for field, so [`crate::sigstore`] verifies them.
-//!
-//! Limitation: layers whose Rekor entry is of kind `intoto/0.0.1` (cosign before 2.0, e.g.
-//! slsa-github-generator v1.4.0) are rejected by the bundle parser; the user sees a failed
-//! format check "unsupported Rekor entry format: intoto/0.0.1", never a pass.
+//! Layers whose Rekor entry is of kind `intoto/0.0.1` (cosign before 2.0, e.g.
+//! slsa-github-generator v1.4.0) become bundles that [`crate::rekor_intoto`] verifies.
 
 use std::path::Path;
 

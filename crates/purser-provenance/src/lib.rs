@@ -3,12 +3,16 @@
 //! Layers, bottom up: [`dsse`] envelopes and [`keys`]; in-toto [`statement`]s with SLSA
 //! provenance v0.2/v1 and VSA predicates; keyless [`sigstore`] bundles checked against a
 //! `trusted_root.json`; Google Cloud Build occurrences ([`gcb`]); cosign attestation layers in
-//! OCI layouts ([`cosign`]); the slsa-verifier [`policy`]; and the SLSA build [`level`].
-//! [`verify`] ties them together. Nothing here touches the network or the clock: a
+//! OCI layouts ([`cosign`]) and the other provenance [`attached`] to an image; the
+//! slsa-verifier [`policy`]; and the SLSA build [`level`]. [`verify`] ties them together;
+//! [`Evidence::from_file`] recognises what a provenance file holds. Nothing here touches the network or the clock: a
 //! certificate's validity is judged at the time the transparency log or a timestamp authority
 //! vouches for.
 
 mod encoding;
+mod evidence;
+
+pub mod attached;
 
 pub mod check;
 pub mod dsse;
@@ -21,6 +25,7 @@ pub mod gcb;
 pub mod github;
 pub mod level;
 pub mod policy;
+mod rekor_intoto;
 pub mod sigstore;
 mod sigstore_provider;
 pub mod statement;

@@ -10,11 +10,17 @@ use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy, Verifier}
 use crate::check::CheckName;
 use crate::dsse::{Envelope, EnvelopeSignature};
 use crate::error::ProvenanceError;
+use crate::rekor_intoto::LegacyIntotoBundle;
+
+/// The name [`TrustedRoot::public_good`] reports in messages.
+pub const PUBLIC_GOOD_NAME: &str = "the bundled Sigstore public-good root";
 
 /// Trust anchors for keyless verification, read from a Sigstore `trusted_root.json`.
 pub struct TrustedRoot {
     name: String,
     verifier: Verifier,
+    /// The parsed root, for what `sigstore-verify` does not cover ([`crate::rekor_intoto`]).
+    raw: sigstore_verify::trust_root::TrustedRoot,
 }
 
 impl std::fmt::Debug for TrustedRoot {
@@ -41,7 +47,30 @@ impl TrustedRoot {
         Ok(Self {
             name: name.to_owned(),
             verifier,
+            raw: root,
         })
+    }
+
+    /// The Sigstore public-good trusted root (Fulcio, Rekor, CT log and timestamp keys of
+    /// `sigstore.dev`), bundled at build time so verification needs no network.
+    ///
+    /// Its keys are those of the day it was copied: a bundle signed after Sigstore rotates a
+    /// key fails its Sigstore check until a newer root is given with `--trusted-root`.
+    ///
+    /// # Errors
+    ///
+    /// [`ProvenanceError::Malformed`] only if the bundled file were unusable.
+    pub fn public_good() -> Result<Self, ProvenanceError> {
+        // Copied verbatim from sigstore-python (commit 27db13db157ecae5606eb22ec0be299ef348c370,
+        // `sigstore/_store/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/trusted_root.json`), the
+        // same file as `../shared/data/slsa/trust/sigstore-public-good.trusted_root.json`.
+        const PUBLIC_GOOD: &str = include_str!("../data/sigstore-public-good.trusted_root.json");
+        Self::from_json(PUBLIC_GOOD_NAME, PUBLIC_GOOD)
+    }
+
+    /// The parsed trusted root.
+    pub(crate) fn raw(&self) -> &sigstore_verify::trust_root::TrustedRoot {
+        &self.raw
     }
 
     /// The name given when the root was read.
@@ -97,6 +126,9 @@ pub struct VerifiedBundle {
 ///
 /// [`ProvenanceError::Malformed`] when the JSON is not a bundle.
 pub fn bundle_envelope(name: &str, json: &str) -> Result<Option<Envelope>, ProvenanceError> {
+    if let Some(legacy) = LegacyIntotoBundle::read(name, json)? {
+        return Ok(Some(legacy.envelope()));
+    }
     let bundle = parse_bundle(name, json)?;
     Ok(envelope_of(&bundle))
 }
@@ -104,7 +136,8 @@ pub fn bundle_envelope(name: &str, json: &str) -> Result<Option<Envelope>, Prove
 /// Verifies a keyless bundle against `artifact`. With `identity` (`SAN`, issuer) the
 /// certificate must match both exactly, as `cosign verify-blob` requires. With `managed_key`
 /// (a DER SubjectPublicKeyInfo) the bundle must instead be signed by that key, still with
-/// its transparency-log entry verified.
+/// its transparency-log entry verified. Bundles whose log entry is of kind `intoto/0.0.1`
+/// are verified by [`crate::rekor_intoto`] instead, and only keyless.
 ///
 /// # Errors
 ///
@@ -118,6 +151,15 @@ pub fn verify_bundle(
     identity: Option<(&str, &str)>,
     managed_key: Option<&[u8]>,
 ) -> Result<VerifiedBundle, ProvenanceError> {
+    if let Some(legacy) = LegacyIntotoBundle::read(name, json)? {
+        if managed_key.is_some() {
+            return Err(ProvenanceError::check(
+                CheckName::Sigstore,
+                format!("bundle {name}: a rekor intoto/0.0.1 entry is verified keyless only, not with a managed key"),
+            ));
+        }
+        return legacy.verify(name, trusted_root.raw(), artifact, identity);
+    }
     let bundle = parse_bundle(name, json)?;
     let artifact = match artifact {
         BundleArtifact::Bytes(bytes) => Artifact::from_blob(bytes),
@@ -169,38 +211,72 @@ fn parse_bundle(name: &str, json: &str) -> Result<Bundle, ProvenanceError> {
 }
 
 fn signer_identity(result: &sigstore_verify::VerificationResult) -> SignerIdentity {
-    let mut signer = SignerIdentity {
-        san: result.identity().map(|san| san.as_str().to_owned()),
-        issuer: result.issuer().map(str::to_owned),
-        signing_time: result
-            .integrated_time()
-            .or_else(|| result.verified_timestamps().first().copied())
-            .map(|time| time.as_second()),
-        ..SignerIdentity::default()
+    let signing_time = result
+        .integrated_time()
+        .or_else(|| result.verified_timestamps().first().copied())
+        .map(|time| time.as_second());
+    let mut signer = match result.certificate() {
+        Some(certificate) => signer_from_certificate(certificate, signing_time),
+        None => SignerIdentity {
+            signing_time,
+            ..SignerIdentity::default()
+        },
     };
-    if let Some(certificate) = result.certificate() {
-        let claims = &certificate.ci_claims;
-        signer.build_signer_uri = claims.build_signer_uri.clone();
-        signer.source_repository_uri = claims.source_repository_uri.clone();
-        signer.source_repository_digest = claims
+    signer.san = result.identity().map(|san| san.as_str().to_owned());
+    signer.issuer = result.issuer().map(str::to_owned);
+    signer
+}
+
+/// The Fulcio claims of a certificate that verified, signed at `signing_time`.
+pub(crate) fn signer_from_certificate(
+    certificate: &sigstore_verify::crypto::CertificateInfo,
+    signing_time: Option<i64>,
+) -> SignerIdentity {
+    let claims = &certificate.ci_claims;
+    let mut signer = SignerIdentity {
+        san: certificate
+            .identity
+            .as_ref()
+            .map(|san| san.as_str().to_owned()),
+        issuer: certificate.issuer.clone(),
+        build_signer_uri: claims.build_signer_uri.clone(),
+        source_repository_uri: claims.source_repository_uri.clone(),
+        source_repository_digest: claims
             .source_repository_digest
             .clone()
-            .or_else(|| claims.deprecated_github.workflow_sha.clone());
-        signer.source_repository_ref = claims.source_repository_ref.clone();
-        signer.build_trigger = claims
+            .or_else(|| claims.deprecated_github.workflow_sha.clone()),
+        source_repository_ref: claims.source_repository_ref.clone(),
+        build_trigger: claims
             .build_trigger
             .clone()
-            .or_else(|| claims.deprecated_github.workflow_trigger.clone());
-        if signer.source_repository_uri.is_none() {
-            signer.source_repository_uri = claims
-                .deprecated_github
-                .workflow_repository
-                .as_ref()
-                .map(|repository| format!("https://github.com/{repository}"));
-        }
+            .or_else(|| claims.deprecated_github.workflow_trigger.clone()),
+        signing_time,
+    };
+    // Certificates issued before Fulcio's provider-neutral claims (early 2023) carry only the
+    // GitHub-specific ones; for GitHub Actions the SAN is the job workflow ref, which the Build
+    // Signer URI later repeated.
+    if signer.source_repository_uri.is_none() {
+        signer.source_repository_uri = claims
+            .deprecated_github
+            .workflow_repository
+            .as_ref()
+            .map(|repository| format!("https://github.com/{repository}"));
+    }
+    if signer.source_repository_ref.is_none() {
+        signer.source_repository_ref = claims.deprecated_github.workflow_ref.clone();
+    }
+    let from_github_actions = signer.issuer.as_deref() == Some(GITHUB_ACTIONS_ISSUER);
+    if signer.build_signer_uri.is_none() && from_github_actions {
+        signer.build_signer_uri = signer
+            .san
+            .clone()
+            .filter(|san| san.starts_with("https://github.com/"));
     }
     signer
 }
+
+/// The OIDC issuer of GitHub Actions workflow identities.
+const GITHUB_ACTIONS_ISSUER: &str = "https://token.actions.githubusercontent.com";
 
 fn envelope_of(bundle: &Bundle) -> Option<Envelope> {
     let SignatureContent::DsseEnvelope(envelope) = &bundle.content else {
