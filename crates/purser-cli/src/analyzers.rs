@@ -1,5 +1,7 @@
 //! Turns the plugin options into loaded, selected analyzer instances.
 
+use std::collections::BTreeMap;
+
 use anyhow::bail;
 use purser_engine::discovery::{discover_plugins, Discovered, PluginSearch};
 use purser_engine::ScanAnalyzer;
@@ -27,13 +29,24 @@ pub fn discover(args: &PluginArgs) -> anyhow::Result<Discovered> {
     Ok(discover_plugins(&search)?)
 }
 
+/// What a command adds to the user's plugin choices: analyzers its own flags turn off (skipped
+/// if present, without the error an unknown `--skip-analyzers` name gives), and options for
+/// named analyzers (null for the rest).
+#[derive(Debug, Default)]
+pub struct Adjustments {
+    /// Analyzers to leave out when they are present.
+    pub skip_if_present: Vec<String>,
+    /// Options by analyzer name.
+    pub options: BTreeMap<String, serde_json::Value>,
+}
+
 /// Discovers, selects and creates the analyzers for a scan.
 ///
 /// # Errors
 ///
 /// When a plugin directory cannot be read, `--analyzers` names an analyzer that was not found,
 /// or no analyzer is left to run.
-pub fn select(args: &PluginArgs) -> anyhow::Result<SelectedAnalyzers> {
+pub fn select(args: &PluginArgs, adjustments: &Adjustments) -> anyhow::Result<SelectedAnalyzers> {
     let discovered = discover(args)?;
     let mut unavailable: Vec<(String, String, String)> = discovered
         .errors
@@ -72,12 +85,20 @@ pub fn select(args: &PluginArgs) -> anyhow::Result<SelectedAnalyzers> {
     for plugin in &discovered.plugins {
         let name = &plugin.info().name;
         let chosen = args.analyzers.is_empty() || args.analyzers.contains(name);
-        if !chosen || args.skip_analyzers.contains(name) {
+        if !chosen
+            || args.skip_analyzers.contains(name)
+            || adjustments.skip_if_present.contains(name)
+        {
             tracing::debug!(analyzer = %name, "analyzer not selected");
             continue;
         }
         let origin = plugin.path().display().to_string();
-        match plugin.instantiate(&serde_json::Value::Null) {
+        let options = adjustments
+            .options
+            .get(name)
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        match plugin.instantiate(&options) {
             Ok(instance) => analyzers.push(ScanAnalyzer {
                 backend: Box::new(instance),
                 origin,

@@ -2,44 +2,61 @@
 
 mod analyzers;
 mod args;
+mod clock;
 mod commands;
+mod config_file;
+mod database;
 mod output;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, LogFormat};
 
 /// What the process tells its caller. These codes are part of Purser's interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// 0: everything ran and nothing crossed a gate.
     Success,
+    /// 1: the command ran and the subject failed verification (`purser verify`).
+    VerificationFailed,
     /// 2: the command could not do its job (bad arguments, unreadable image, ...).
     Error,
     /// 3: the command ran, but an analyzer failed, panicked or could not be loaded, so the result
     /// is incomplete.
     Partial,
+    /// The code `--exit-code` names (1 for the CVSS gate without it): the scan ran and
+    /// vulnerabilities remain that the gate does not accept.
+    GateFailed(u8),
 }
 
 impl From<ExitStatus> for ExitCode {
     fn from(status: ExitStatus) -> Self {
         ExitCode::from(match status {
             ExitStatus::Success => 0,
+            ExitStatus::VerificationFailed => 1,
             ExitStatus::Error => 2,
             ExitStatus::Partial => 3,
+            ExitStatus::GateFailed(code) => code,
         })
     }
 }
 
 fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args().collect();
+    if let Err(error) = config_file::apply(&arguments) {
+        eprintln!("error: {}", chain(&error));
+        return ExitStatus::Error.into();
+    }
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    init_logging(cli.verbose, cli.quiet, cli.log_format);
     let outcome = match &cli.command {
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Scan(args) => commands::scan::run(args),
         Command::Plugins(args) => commands::plugins::run(args),
+        Command::Db(args) => commands::db::run(args),
+        Command::Verify(args) => commands::verify::run(args),
     };
     match outcome {
         Ok(status) => status.into(),
@@ -79,18 +96,23 @@ fn hint_for(message: &str) -> Option<&'static str> {
     }
 }
 
-/// Logs go to stderr; `-v` shows debug, `-vv` trace, and `RUST_LOG` overrides both.
-fn init_logging(verbosity: u8) {
-    let default = match verbosity {
-        0 => "warn",
-        1 => "debug",
-        _ => "trace",
+/// Logs go to stderr; `-q` shows only errors, `-v` debug, `-vv` trace, and `RUST_LOG` overrides
+/// all of them. `--log-format json` writes one JSON object per event.
+fn init_logging(verbosity: u8, quiet: bool, format: LogFormat) {
+    let default = match (quiet, verbosity) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "debug",
+        (false, _) => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
 }

@@ -30,6 +30,8 @@ pub mod outputs {
     pub const ALPINE_DOCKER: &str = "alpine.docker.tar";
     /// `alpine` as an OCI layout directory with gzip layers.
     pub const ALPINE_OCI: &str = "alpine.oci";
+    /// `almalinux` (os-release and a real SQLite rpm database) as an OCI layout directory.
+    pub const ALMALINUX_OCI: &str = "almalinux.oci";
     /// `multiarch` (linux/amd64 and linux/arm64/v8) as an OCI layout with an image index.
     pub const MULTIARCH_OCI: &str = "multiarch.oci";
     /// `hostile` (path traversal, absolute names, escaping links) as a `docker save` archive.
@@ -75,6 +77,7 @@ pub fn build_all_from(fixtures: &Path, out_dir: &Path) -> Result<Vec<BuiltImage>
         load_image(&images.join("multiarch/arm64-v8"))?,
     ];
     let hostile = load_image(&images.join("hostile"))?;
+    let almalinux = load_image(&images.join("almalinux"))?;
 
     let docker = DockerArchiveOptions::default();
     let docker_gzip = DockerArchiveOptions {
@@ -115,6 +118,11 @@ pub fn build_all_from(fixtures: &Path, out_dir: &Path) -> Result<Vec<BuiltImage>
         write_oci_layout(
             std::slice::from_ref(&alpine),
             &out(outputs::ALPINE_OCI),
+            oci(Compression::Gzip, false),
+        )?,
+        write_oci_layout(
+            std::slice::from_ref(&almalinux),
+            &out(outputs::ALMALINUX_OCI),
             oci(Compression::Gzip, false),
         )?,
         write_oci_layout(
@@ -198,6 +206,7 @@ mod tests {
                 outputs::DEBIAN_ROOTFS,
                 outputs::ALPINE_DOCKER,
                 outputs::ALPINE_OCI,
+                outputs::ALMALINUX_OCI,
                 outputs::MULTIARCH_OCI,
                 outputs::HOSTILE_DOCKER,
             ]

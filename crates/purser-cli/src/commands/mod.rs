@@ -1,8 +1,11 @@
 //! One module per subcommand.
 
+pub mod db;
+pub mod db_update;
 pub mod inspect;
 pub mod plugins;
 pub mod scan;
+pub mod verify;
 
 use purser_image::{open_image, Image, Limits, OpenOptions, Platform};
 

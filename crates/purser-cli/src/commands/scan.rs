@@ -1,11 +1,25 @@
 //! `purser scan`: run the analyzers and report.
 
-use purser_engine::report::{FileState, Located, ScanReport};
-use purser_engine::{ScanOptions, Scanner};
+use std::io::IsTerminal;
+use std::path::Path;
 
-use crate::args::{OutputFormat, ScanArgs};
+use anyhow::Context;
+use purser_engine::report::{Located, ScanReport};
+use purser_engine::{ScanOptions, Scanner};
+use purser_report::{
+    apply_filters, evaluate_gate, parse_severities, render, FilterOptions, FilteredReport,
+    GateOptions, IgnoreFile, RenderOptions, ReportFormat, ReportInput, VexDocument,
+};
+
+use crate::args::{ColorChoice, ScanArgs, ScanFormat, ScannerKind, VulnerabilityArgs};
 use crate::output::{columns, emit};
-use crate::{analyzers, commands, ExitStatus};
+use crate::{analyzers, clock, commands, database, ExitStatus};
+
+/// The analyzer `--scanners secret` turns on.
+const SECRETS_ANALYZER: &str = "secrets";
+
+/// The ignore file read when `--ignorefile` is not given and it exists.
+const DEFAULT_IGNORE_FILE: &str = ".purserignore";
 
 /// Scans an image.
 ///
@@ -14,7 +28,22 @@ use crate::{analyzers, commands, ExitStatus};
 /// When the image cannot be opened or read, the plugins cannot be found, or the output cannot
 /// be written. Analyzer failures are not errors: they make the result partial.
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
-    let selected = analyzers::select(&args.plugins)?;
+    let filter_options = filter_options(&args.vulnerabilities)?;
+    let mut adjustments = analyzers::Adjustments::default();
+    if !args.scanners.contains(&ScannerKind::Secret) {
+        adjustments
+            .skip_if_present
+            .push(SECRETS_ANALYZER.to_owned());
+    }
+    if let Some(path) = &args.secret_config {
+        let path = std::fs::canonicalize(path)
+            .with_context(|| format!("cannot read the secret rules file {}", path.display()))?;
+        adjustments.options.insert(
+            SECRETS_ANALYZER.to_owned(),
+            serde_json::json!({ "config_path": path }),
+        );
+    }
+    let selected = analyzers::select(&args.plugins, &adjustments)?;
     let image = commands::open(&args.image)?;
 
     let mut options = ScanOptions {
@@ -34,24 +63,149 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     if let Some(timings) = &report.timings {
         eprint!("{}", timings_text(timings));
     }
-    let text = match (args.format, args.list_packages) {
-        (OutputFormat::Json, false) => serde_json::to_string_pretty(&report)? + "\n",
-        (OutputFormat::Table, false) => table(&report),
-        (OutputFormat::Json, true) => serde_json::to_string_pretty(&Inventory::of(&report))? + "\n",
-        (OutputFormat::Table, true) => inventory_table(&report),
+    if args.list_packages {
+        let text = match args.format {
+            ScanFormat::Json => serde_json::to_string_pretty(&Inventory::of(&report))? + "\n",
+            ScanFormat::Table => inventory_table(&report),
+            sbom => render_report(args, sbom, &report, None)?,
+        };
+        emit(&text, args.output.as_deref())?;
+        return Ok(partial_or_success(&report));
+    }
+
+    let vulnerabilities = if args.scanners.contains(&ScannerKind::Vuln) {
+        match_vulnerabilities(&args.vulnerabilities, &report, &filter_options)?
+    } else {
+        None
     };
+    let text = render_report(args, args.format, &report, vulnerabilities.as_ref())?;
     emit(&text, args.output.as_deref())?;
-    Ok(if report.partial {
+
+    let gate = GateOptions {
+        exit_code: i32::from(args.vulnerabilities.exit_code),
+        fail_on_cvss: args.vulnerabilities.fail_on_cvss,
+    };
+    if let Some(filtered) = &vulnerabilities {
+        let decision = evaluate_gate(filtered, &gate);
+        if !decision.passed() {
+            eprintln!(
+                "{} vulnerabilities fail the gate (first: {} in {})",
+                decision.blocking.len(),
+                decision.blocking[0].vulnerability_id,
+                decision.blocking[0].package
+            );
+            return Ok(ExitStatus::GateFailed(
+                u8::try_from(decision.exit_code).unwrap_or(1),
+            ));
+        }
+    }
+    Ok(partial_or_success(&report))
+}
+
+fn partial_or_success(report: &ScanReport) -> ExitStatus {
+    if report.partial {
         ExitStatus::Partial
     } else {
         ExitStatus::Success
+    }
+}
+
+/// The filters the flags ask for, with the ignore file and VEX documents loaded, so a bad file
+/// is reported before the scan starts.
+fn filter_options(args: &VulnerabilityArgs) -> anyhow::Result<FilterOptions> {
+    let severities = args.severity.as_deref().map(parse_severities).transpose()?;
+    let ignore_path = args.ignorefile.clone().or_else(|| {
+        let default = Path::new(DEFAULT_IGNORE_FILE);
+        default.exists().then(|| default.to_owned())
+    });
+    let ignore_file = ignore_path.as_deref().map(IgnoreFile::load).transpose()?;
+    let vex = args
+        .vex
+        .iter()
+        .map(|path| VexDocument::load(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(FilterOptions {
+        severities,
+        ignore_unfixed: args.ignore_unfixed,
+        ignore_file,
+        vex,
     })
+}
+
+/// Matches the inventory against the database and applies the filters; `None` when no
+/// database is used.
+fn match_vulnerabilities(
+    args: &VulnerabilityArgs,
+    report: &ScanReport,
+    filters: &FilterOptions,
+) -> anyhow::Result<Option<FilteredReport>> {
+    if args.skip_db {
+        return Ok(None);
+    }
+    let Some(database) = database::open_for_scan(args.db.as_deref(), args.db_max_age)? else {
+        return Ok(None);
+    };
+    let matched = purser_match::match_scan(report, &database).with_context(|| {
+        format!(
+            "cannot match against the vulnerability database {}",
+            database.path().display()
+        )
+    })?;
+    Ok(Some(apply_filters(&matched, filters, clock::today())))
+}
+
+/// Renders the report in `format`.
+fn render_report(
+    args: &ScanArgs,
+    format: ScanFormat,
+    report: &ScanReport,
+    vulnerabilities: Option<&FilteredReport>,
+) -> anyhow::Result<String> {
+    let format = match format {
+        ScanFormat::Table => ReportFormat::Table,
+        ScanFormat::Json => ReportFormat::Json,
+        ScanFormat::Sarif => ReportFormat::Sarif,
+        ScanFormat::Cyclonedx => ReportFormat::CycloneDx,
+        ScanFormat::SpdxJson => ReportFormat::SpdxJson,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let options = RenderOptions {
+        format,
+        color: use_color(args.color, to_terminal),
+        width: terminal_width(to_terminal),
+        creation_time: Some(clock::now_rfc3339()),
+    };
+    let input = ReportInput {
+        scan: report,
+        vulnerabilities,
+    };
+    Ok(render(&input, &options)?)
+}
+
+/// Whether tables are coloured: `--color`, then `NO_COLOR`, then whether stdout is a terminal.
+fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
+    let choice = match choice {
+        ColorChoice::Always => purser_report::ColorChoice::Always,
+        ColorChoice::Never => purser_report::ColorChoice::Never,
+        ColorChoice::Auto => purser_report::ColorChoice::Auto,
+    };
+    purser_report::color_enabled(choice, to_terminal)
+}
+
+/// The width tables fit into: the terminal's, else 80.
+fn terminal_width(to_terminal: bool) -> usize {
+    const DEFAULT_WIDTH: usize = 80;
+    if !to_terminal {
+        return DEFAULT_WIDTH;
+    }
+    terminal_size::terminal_size().map_or(DEFAULT_WIDTH, |(width, _)| usize::from(width.0).max(40))
 }
 
 /// What `--list-packages --format json` prints.
 #[derive(serde::Serialize)]
 struct Inventory<'a> {
     schema_version: u32,
+    partial: bool,
     image: &'a purser_engine::report::ImageReport,
     operating_system: &'a Option<Located<purser_plugin_api::OperatingSystem>>,
     packages: &'a [Located<purser_plugin_api::Package>],
@@ -61,6 +215,7 @@ impl<'a> Inventory<'a> {
     fn of(report: &'a ScanReport) -> Self {
         Inventory {
             schema_version: report.schema_version,
+            partial: report.partial,
             image: &report.image,
             operating_system: &report.operating_system,
             packages: &report.packages,
@@ -107,178 +262,4 @@ fn layer_text<T>(located: &Located<T>) -> String {
     located
         .layer
         .map_or_else(|| "-".to_owned(), |layer| layer.to_string())
-}
-
-fn state_text<T>(located: &Located<T>) -> String {
-    match (located.file_state, located.changed_in_layer) {
-        (FileState::Removed, Some(layer)) => {
-            format!("removed in layer {layer}, still in the image")
-        }
-        (FileState::Replaced, Some(layer)) => {
-            format!("replaced in layer {layer}, still in the image")
-        }
-        (FileState::NotAFile, _) => "image metadata".to_owned(),
-        _ => "present".to_owned(),
-    }
-}
-
-/// The human-readable report.
-fn table(report: &ScanReport) -> String {
-    let mut text = format!(
-        "{} ({}, {})\n",
-        report.image.reference, report.image.source_kind, report.image.platform
-    );
-    match &report.operating_system {
-        Some(os) => text.push_str(&format!(
-            "Operating system: {} {} ({}) from {} in layer {}\n",
-            os.item.name,
-            os.item.version_id,
-            os.item.family,
-            os.item.source_path,
-            layer_text(os)
-        )),
-        None => text.push_str("Operating system: not recognised\n"),
-    }
-
-    section(&mut text, "Packages", report.packages.len());
-    if !report.packages.is_empty() {
-        let rows: Vec<Vec<String>> = report
-            .packages
-            .iter()
-            .map(|p| {
-                vec![
-                    p.item.name.clone(),
-                    p.item.version.clone(),
-                    p.item.ecosystem.clone(),
-                    layer_text(p),
-                    p.item.source_path.clone(),
-                ]
-            })
-            .collect();
-        text.push_str(&columns(
-            &["NAME", "VERSION", "ECOSYSTEM", "LAYER", "FROM"],
-            &rows,
-        ));
-    }
-
-    section(&mut text, "Secrets", report.secrets.len());
-    if !report.secrets.is_empty() {
-        let rows: Vec<Vec<String>> = report
-            .secrets
-            .iter()
-            .map(|s| {
-                let place = match (s.item.path.is_empty(), s.item.line) {
-                    (true, _) => s.item.location.clone().unwrap_or_default(),
-                    (false, Some(line)) => format!("{}:{line}", s.item.path),
-                    (false, None) => s.item.path.clone(),
-                };
-                vec![
-                    format!("{:?}", s.item.severity).to_uppercase(),
-                    s.item.rule_id.clone(),
-                    place,
-                    s.item.redacted_match.clone(),
-                    layer_text(s),
-                    state_text(s),
-                ]
-            })
-            .collect();
-        text.push_str(&columns(
-            &["SEVERITY", "RULE", "WHERE", "MATCH", "LAYER", "STATE"],
-            &rows,
-        ));
-    }
-
-    section(&mut text, "Observations", report.observations.len());
-    if !report.observations.is_empty() {
-        let rows: Vec<Vec<String>> = report
-            .observations
-            .iter()
-            .map(|o| {
-                vec![
-                    format!("{:?}", o.item.severity).to_uppercase(),
-                    o.item.rule_id.clone(),
-                    o.item.path.clone(),
-                    o.item.detail.clone(),
-                    layer_text(o),
-                ]
-            })
-            .collect();
-        text.push_str(&columns(
-            &["SEVERITY", "RULE", "PATH", "DETAIL", "LAYER"],
-            &rows,
-        ));
-    }
-
-    problems(&mut text, report);
-    text
-}
-
-fn section(text: &mut String, title: &str, count: usize) {
-    text.push_str(&format!("\n{title} ({count})\n"));
-}
-
-/// Diagnostics, failures and what was not looked at: the coverage gaps a user must know about.
-fn problems(text: &mut String, report: &ScanReport) {
-    if !report.diagnostics.is_empty() {
-        section(text, "Diagnostics", report.diagnostics.len());
-        for diagnostic in &report.diagnostics {
-            let path = if diagnostic.item.path.is_empty() {
-                String::new()
-            } else {
-                format!(" {}:", diagnostic.item.path)
-            };
-            text.push_str(&format!(
-                "  {:?} [{} layer {}]{path} {}\n",
-                diagnostic.item.level,
-                diagnostic.analyzer,
-                layer_text(diagnostic),
-                diagnostic.item.message
-            ));
-        }
-    }
-    if !report.failures.is_empty() {
-        section(text, "Analyzer failures", report.failures.len());
-        for failure in &report.failures {
-            let layer = failure
-                .layer
-                .map_or_else(String::new, |layer| format!(" layer {layer}"));
-            text.push_str(&format!(
-                "  [{}{layer} {}] {}\n",
-                failure.analyzer, failure.stage, failure.message
-            ));
-        }
-    }
-    if !report.not_analyzed.is_empty() {
-        section(text, "Not analyzed", report.not_analyzed.len());
-        for skipped in report.not_analyzed.iter().take(20) {
-            text.push_str(&format!(
-                "  [{} layer {}] {}: {}\n",
-                skipped.analyzer, skipped.layer, skipped.path, skipped.reason
-            ));
-        }
-        if report.not_analyzed.len() > 20 {
-            text.push_str(&format!(
-                "  ... and {} more (see --format json)\n",
-                report.not_analyzed.len() - 20
-            ));
-        }
-    }
-    let unavailable: Vec<_> = report
-        .analyzers
-        .iter()
-        .filter(|a| a.status == purser_engine::report::AnalyzerStatus::Failed)
-        .collect();
-    if !unavailable.is_empty() {
-        section(text, "Analyzers not run", unavailable.len());
-        for analyzer in unavailable {
-            text.push_str(&format!(
-                "  {}: {}\n",
-                analyzer.name,
-                analyzer.error.as_deref().unwrap_or("unknown error")
-            ));
-        }
-    }
-    if report.partial {
-        text.push_str("\nThe result is partial: see the problems above.\n");
-    }
 }

@@ -7,7 +7,7 @@ use purser_fixtures::{
     write_oci_layout, HistoryEntry, ImageSpec, Layer, OciLayoutOptions, Platform,
 };
 
-use crate::support::{code, describe, plugin_dir, scan_json, JAVA};
+use crate::support::{code, describe, inventory_json, plugin_dir, JAVA};
 
 /// A zip archive of `(name, contents)` entries, deflated.
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -58,7 +58,7 @@ fn libraries_inside_a_fat_jar_are_found_with_their_nested_paths() {
     let directory = tempfile::tempdir().expect("temporary directory");
     let image = image_with_fat_jar(directory.path());
     let plugins = plugin_dir(&[JAVA]);
-    let (report, output) = scan_json(&image, plugins.path());
+    let (report, output) = inventory_json(&image, plugins.path());
     assert_eq!(code(&output), 0, "{}", describe(&output));
 
     let packages = report["packages"].as_array().expect("packages");

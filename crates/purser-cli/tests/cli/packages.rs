@@ -1,7 +1,9 @@
-//! `purser scan` with the dpkg and apk analyzers: exact package lists of the fixture images and
+//! `purser scan` with the dpkg, apk and rpm analyzers: exact package lists of the fixture images
 //! the layer each package is attributed to.
 
-use crate::support::{code, describe, fixture, plugin_dir, scan_json, APK, DPKG};
+use crate::support::{
+    code, describe, fixture, inventory_json, plugin_dir, APK, DPKG, OS_RELEASE, RPM,
+};
 
 /// The installed packages of `fixtures/images/debian/layers/0/var/lib/dpkg/status`, whose
 /// `debian-archive-keyring` stanza is `deinstall ok config-files` and so absent here.
@@ -48,7 +50,7 @@ fn packages(report: &serde_json::Value) -> Vec<(String, String, Option<u64>)> {
 fn debian_packages_are_listed_exactly_in_every_encoding() {
     let plugins = plugin_dir(&[DPKG]);
     for name in ["debian.oci", "debian.docker.tar", "debian.rootfs"] {
-        let (report, output) = scan_json(&fixture(name), plugins.path());
+        let (report, output) = inventory_json(&fixture(name), plugins.path());
         assert_eq!(code(&output), 0, "{name}: {}", describe(&output));
         assert_eq!(report["partial"], false, "{name}");
 
@@ -74,7 +76,7 @@ fn debian_packages_are_listed_exactly_in_every_encoding() {
 #[test]
 fn debian_packages_carry_their_purl_analyzer_and_file_count() {
     let plugins = plugin_dir(&[DPKG]);
-    let (report, output) = scan_json(&fixture("debian.oci"), plugins.path());
+    let (report, output) = inventory_json(&fixture("debian.oci"), plugins.path());
     assert_eq!(code(&output), 0, "{}", describe(&output));
     let bsdutils = report["packages"]
         .as_array()
@@ -96,7 +98,7 @@ fn debian_packages_carry_their_purl_analyzer_and_file_count() {
 #[test]
 fn alpine_packages_are_attributed_to_the_layer_that_installed_them() {
     let plugins = plugin_dir(&[APK]);
-    let (report, output) = scan_json(&fixture("alpine.oci"), plugins.path());
+    let (report, output) = inventory_json(&fixture("alpine.oci"), plugins.path());
     assert_eq!(code(&output), 0, "{}", describe(&output));
     assert_eq!(report["partial"], false);
     let expected = [
@@ -126,9 +128,9 @@ fn alpine_packages_are_attributed_to_the_layer_that_installed_them() {
 #[test]
 fn each_analyzer_stays_silent_on_the_other_distribution() {
     let plugins = plugin_dir(&[DPKG, APK]);
-    let (debian, _) = scan_json(&fixture("debian.oci"), plugins.path());
+    let (debian, _) = inventory_json(&fixture("debian.oci"), plugins.path());
     assert_eq!(report_analyzers(&debian), ["dpkg"; DEBIAN_PACKAGES.len()]);
-    let (alpine, _) = scan_json(&fixture("alpine.oci"), plugins.path());
+    let (alpine, _) = inventory_json(&fixture("alpine.oci"), plugins.path());
     assert_eq!(report_analyzers(&alpine), ["apk"; 4]);
 }
 
@@ -140,4 +142,37 @@ fn report_analyzers(report: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|package| package["analyzer"].as_str().expect("analyzer").to_owned())
         .collect()
+}
+
+#[test]
+fn rpm_packages_come_from_a_real_sqlite_rpmdb_with_distro_purls() {
+    let plugins = plugin_dir(&[RPM, OS_RELEASE]);
+    let (report, output) = inventory_json(&fixture("almalinux.oci"), plugins.path());
+    assert_eq!(code(&output), 0, "{}", describe(&output));
+    assert_eq!(report["operating_system"]["family"], "almalinux");
+
+    // What `rpm --dbpath … -qa --qf '%{NAME} %{EVR}\n'` prints for this database (see
+    // plugins/rpm/testdata/SOURCES.md): the epoch appears whenever the header declares one.
+    let expected: Vec<(String, String, Option<u64>)> = [
+        ("purser-empty", "0:0.1-7"),
+        ("purser-hello", "2:1.0.4-3.fc40"),
+        ("purser-suse", "15.6-150600.2.1"),
+        ("purser-tools", "2.5-1.el9"),
+    ]
+    .iter()
+    .map(|(name, version)| ((*name).to_owned(), (*version).to_owned(), Some(0)))
+    .collect();
+    assert_eq!(packages(&report), expected);
+
+    let hello = report["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|package| package["name"] == "purser-hello")
+        .expect("purser-hello");
+    assert_eq!(hello["analyzer"], "rpm");
+    let purl = hello["purl"].as_str().expect("purl");
+    assert!(purl.starts_with("pkg:rpm/"), "{purl}");
+    assert!(purl.contains("distro=almalinux-9.4"), "{purl}");
+    assert!(purl.contains("epoch=2"), "{purl}");
 }

@@ -55,7 +55,7 @@ fn the_platform_decides_which_image_of_an_index_is_scanned() {
         .expect("runs");
     assert_eq!(code(&output), 0, "{}", describe(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    assert_eq!(report["image"]["platform"], "linux/arm64/v8");
+    assert_eq!(report["artifact"]["platform"], "linux/arm64/v8");
     let pretty = report["operating_system"]["pretty_name"]
         .as_str()
         .expect("pretty name");
@@ -104,7 +104,7 @@ fn files_a_later_layer_deleted_are_gone_from_the_final_picture() {
         .filter(|observation| observation["path"] == "etc/passwd")
         .collect();
     assert_eq!(passwd.len(), 1, "only the final copy counts: {passwd:?}");
-    assert_eq!(passwd[0]["layer"], 1);
+    assert_eq!(passwd[0]["layer"]["index"], 1);
 }
 
 /// A one-layer OCI image with the given files.

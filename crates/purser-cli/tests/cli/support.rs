@@ -63,6 +63,9 @@ pub const WRONG_VERSION: &str = "purser-testplugin-wrong-version";
 pub const DPKG: &str = "purser-analyzer-dpkg";
 pub const APK: &str = "purser-analyzer-apk";
 pub const JAVA: &str = "purser-analyzer-java";
+pub const PYTHON: &str = "purser-analyzer-python";
+pub const RPM: &str = "purser-analyzer-rpm";
+pub const SECRETS: &str = "purser-analyzer-secrets";
 
 /// The `purser` binary under test.
 pub fn purser() -> Command {
@@ -70,6 +73,9 @@ pub fn purser() -> Command {
     command
         .env_remove("PURSER_PLUGIN_PATH")
         .env_remove("RUST_LOG")
+        .env_remove("PURSER_DB")
+        // No default vulnerability database: a developer's own one must not change results.
+        .env("XDG_CACHE_HOME", "/nonexistent/purser-test-cache")
         .env("NO_COLOR", "1");
     command
 }
@@ -85,6 +91,31 @@ pub fn scan_json(image: &Path, plugins: &Path) -> (serde_json::Value, Output) {
         .arg("scan")
         .arg(image)
         .args(["--format", "json", "--no-default-plugins", "--plugin-dir"])
+        .arg(plugins)
+        .output()
+        .expect("purser runs");
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "scan printed no JSON ({error}); stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (report, output)
+}
+
+/// `purser scan IMAGE --list-packages --format json` (the inventory: operating system and
+/// packages, each with its analyzer, layer and source path) with only the plugins in `plugins`.
+pub fn inventory_json(image: &Path, plugins: &Path) -> (serde_json::Value, Output) {
+    let output = purser()
+        .arg("scan")
+        .arg(image)
+        .args([
+            "--list-packages",
+            "--format",
+            "json",
+            "--no-default-plugins",
+            "--plugin-dir",
+        ])
         .arg(plugins)
         .output()
         .expect("purser runs");
@@ -128,7 +159,7 @@ pub fn observed_paths(report: &serde_json::Value, rule: &str) -> Vec<String> {
 pub fn corrupted_debian_archive(directory: &Path) -> PathBuf {
     let copy = directory.join("debian.docker.tar");
     let mut bytes = std::fs::read(fixture("debian.docker.tar")).expect("read fixture");
-    let marker = b"bookworm";
+    let marker = b"VERSION_CODENAME=bookworm";
     let at = bytes
         .windows(marker.len())
         .position(|window| window == marker)
