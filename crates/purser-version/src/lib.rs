@@ -12,12 +12,13 @@
 //! | [`maven`] | Maven | Maven's `ComparableVersion` |
 //! | [`rubygems`] | RubyGems | RubyGems' `Gem::Version` |
 //! | [`composer`] | Packagist | PHP's `version_compare`, which Composer uses |
+//! | [`nuget`] | NuGet | NuGet's versioning rules and its `VersionComparer` |
 //!
 //! Every module offers a parsed type implementing [`std::str::FromStr`], [`Ord`] and
 //! [`std::fmt::Display`], and a `compare(a, b)` function for one-off comparisons. [`Scheme`] picks
 //! the module from an OSV ecosystem name.
 //!
-//! Schemes that define validity (SemVer, PEP 440, RubyGems) reject invalid strings with a
+//! Schemes that define validity (SemVer, PEP 440, RubyGems, NuGet) reject invalid strings with a
 //! [`VersionError`]; dpkg rejects what `dpkg --compare-versions` rejects; rpm, apk, Maven and
 //! Composer order any string as their tools do.
 
@@ -28,6 +29,7 @@ pub mod composer;
 pub mod dpkg;
 mod error;
 pub mod maven;
+pub mod nuget;
 pub mod pep440;
 pub mod rpm;
 pub mod rubygems;

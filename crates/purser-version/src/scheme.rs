@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::{apk, composer, dpkg, maven, pep440, rpm, rubygems, semver, VersionError};
+use crate::{apk, composer, dpkg, maven, nuget, pep440, rpm, rubygems, semver, VersionError};
 
 /// A version ordering scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,6 +25,8 @@ pub enum Scheme {
     RubyGems,
     /// Packagist (Composer) versions, see [`crate::composer`].
     Composer,
+    /// NuGet package versions, see [`crate::nuget`].
+    NuGet,
 }
 
 impl Scheme {
@@ -44,6 +46,7 @@ impl Scheme {
             Self::Maven => Ok(maven::compare(a, b)),
             Self::RubyGems => rubygems::compare(a, b),
             Self::Composer => Ok(composer::compare(a, b)),
+            Self::NuGet => nuget::compare(a, b),
         }
     }
 
@@ -63,6 +66,7 @@ impl Scheme {
             "Maven" => Some(Self::Maven),
             "RubyGems" => Some(Self::RubyGems),
             "Packagist" => Some(Self::Composer),
+            "NuGet" => Some(Self::NuGet),
             _ => None,
         }
     }
@@ -78,6 +82,7 @@ impl Scheme {
             Self::Maven => "maven",
             Self::RubyGems => "rubygems",
             Self::Composer => "composer",
+            Self::NuGet => "nuget",
         }
     }
 }
@@ -107,6 +112,7 @@ mod tests {
         assert_eq!(Scheme::for_ecosystem("Maven"), Some(Scheme::Maven));
         assert_eq!(Scheme::for_ecosystem("RubyGems"), Some(Scheme::RubyGems));
         assert_eq!(Scheme::for_ecosystem("Packagist"), Some(Scheme::Composer));
+        assert_eq!(Scheme::for_ecosystem("NuGet"), Some(Scheme::NuGet));
     }
 
     #[test]
@@ -154,6 +160,7 @@ mod tests {
             Scheme::Maven,
             Scheme::RubyGems,
             Scheme::Composer,
+            Scheme::NuGet,
         ];
         for scheme in schemes {
             for a in hostile {
@@ -171,8 +178,6 @@ mod tests {
     #[test]
     fn unknown_ecosystems_have_no_scheme() {
         assert_eq!(Scheme::for_ecosystem("Hackage"), None);
-        // NuGet allows a fourth numeric component and compares labels case-insensitively.
-        assert_eq!(Scheme::for_ecosystem("NuGet"), None);
         assert_eq!(Scheme::for_ecosystem("debian"), None);
         assert_eq!(Scheme::for_ecosystem(""), None);
     }

@@ -138,6 +138,9 @@ struct Evaluation<'q> {
     query: &'q PackageQuery<'q>,
     scheme: Option<Scheme>,
     lookup: Lookup,
+    /// Ranges skipped because the scheme rejects one of their versions, by advisory number;
+    /// turned into [`LookupProblem::AdvisoryVersion`] once the lookup is done.
+    unsortable_ranges: Vec<(u32, VersionError)>,
 }
 
 impl Database {
@@ -183,6 +186,7 @@ impl Database {
             query,
             scheme: Scheme::for_ecosystem(query.ecosystem),
             lookup: Lookup::default(),
+            unsortable_ranges: Vec::new(),
         };
         let mut offset = 0;
         while offset < key_entries.len() {
@@ -193,11 +197,21 @@ impl Database {
             }
 
             let body = entry::read_body(key_entries, strings, &head)?;
-            let display = self.display(head.advisory)?;
-            if let Some(entry_match) = evaluation.entry(&body, &display.id) {
+            // The display data (JSON) is decoded only for entries that match: most entries of a
+            // package do not, and decoding is most of a lookup's cost.
+            if let Some(entry_match) = evaluation.entry(&body, head.advisory) {
+                let display = self.display(head.advisory)?;
                 let found = build_match(query, head.release, &body, display, entry_match);
                 evaluation.lookup.matches.push(found);
             }
+        }
+
+        for (advisory, error) in std::mem::take(&mut evaluation.unsortable_ranges) {
+            let advisory_id = self.display(advisory)?.id;
+            evaluation
+                .lookup
+                .problems
+                .push(LookupProblem::AdvisoryVersion { advisory_id, error });
         }
         Ok(evaluation.lookup)
     }
@@ -220,8 +234,8 @@ impl Database {
 }
 
 impl Evaluation<'_> {
-    /// Whether the entry affects the queried version, and why.
-    fn entry(&mut self, body: &EntryBody<'_>, advisory_id: &str) -> Option<EntryMatch> {
+    /// Whether the entry of advisory number `advisory` affects the queried version, and why.
+    fn entry(&mut self, body: &EntryBody<'_>, advisory: u32) -> Option<EntryMatch> {
         if body.status == AffectedStatus::NotAffected {
             return None;
         }
@@ -240,10 +254,7 @@ impl Evaluation<'_> {
             }
             let mut events = stored.events.clone();
             if let Err(error) = range::sort_events(scheme, &mut events) {
-                self.lookup.problems.push(LookupProblem::AdvisoryVersion {
-                    advisory_id: advisory_id.to_owned(),
-                    error,
-                });
+                self.unsortable_ranges.push((advisory, error));
                 continue;
             }
             if range::contains(scheme, self.query.version, &events) {
