@@ -3,8 +3,10 @@
 //! The document follows the OASIS standard "Static Analysis Results Interchange Format (SARIF)
 //! Version 2.1.0"; `tests/schemas/sarif-schema-2.1.0.json` is its JSON schema and tests
 //! validate every rendered document against it. It holds one run. Its driver, `purser`, has
-//! one rule per vulnerability ID and one per secret rule; each finding is a result pointing at
-//! the file in the image it was read from. Tool problems (files not analysed, analyzer
+//! one rule per vulnerability ID, one per secret rule and one per provenance check
+//! (`provenance/slsa-level`, `provenance/signature`, ...); each finding is a result pointing at
+//! the file in the image it was read from, and provenance results point at the image itself.
+//! A passed provenance check is a result of kind `pass`. Tool problems (files not analysed, analyzer
 //! failures, ecosystems the database does not cover) are the invocation's notifications, so a
 //! dashboard can tell "nothing found" from "not looked at".
 //!
@@ -21,7 +23,7 @@ use purser_advisory::SeverityRating;
 use purser_engine::report::{AnalyzerStatus, FileState, Located};
 use purser_engine::ScanReport;
 use purser_match::{Vulnerability, VulnerabilityStatus};
-use purser_plugin_api::{DiagnosticLevel, Secret};
+use purser_plugin_api::{DiagnosticLevel, ProvenanceFinding, Secret};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -139,6 +141,8 @@ impl Text {
 struct SarifResult {
     rule_id: String,
     rule_index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
     level: &'static str,
     message: Text,
     locations: Vec<Location>,
@@ -222,12 +226,23 @@ fn run(input: &ReportInput<'_>) -> Run {
         .flat_map(|target| target.secrets.iter().copied())
         .collect();
 
-    let rules = Rules::new(&vulnerabilities, &secrets);
+    let provenance: Vec<&Located<ProvenanceFinding>> = targets
+        .iter()
+        .flat_map(|target| target.provenance.iter().copied())
+        .collect();
+
+    let mut rules = Rules::new(&vulnerabilities, &secrets);
+    rules.add_provenance_rules(&provenance);
     let mut results: Vec<SarifResult> = vulnerabilities
         .iter()
         .map(|vulnerability| vulnerability_result(vulnerability, &rules))
         .collect();
     results.extend(secrets.iter().map(|secret| secret_result(secret, &rules)));
+    results.extend(
+        provenance
+            .iter()
+            .map(|check| provenance_result(check, &scan.image.reference, &rules)),
+    );
     tracing::debug!(
         rules = rules.list.len(),
         results = results.len(),
@@ -292,6 +307,20 @@ impl Rules {
             }
         }
         rules
+    }
+
+    /// One rule per provenance check name, sorted, after the others.
+    fn add_provenance_rules(&mut self, checks: &[&Located<ProvenanceFinding>]) {
+        let names: std::collections::BTreeSet<&str> = checks
+            .iter()
+            .map(|check| check.item.check.as_str())
+            .collect();
+        for name in names {
+            let id = provenance_rule_id(name);
+            if !self.index.contains_key(&id) {
+                self.push(provenance_rule(&id, name));
+            }
+        }
     }
 
     fn push(&mut self, rule: Rule) {
@@ -441,6 +470,7 @@ fn vulnerability_result(vulnerability: &Vulnerability, rules: &Rules) -> SarifRe
     SarifResult {
         rule_id: vulnerability.id.clone(),
         rule_index: rules.index_of(&vulnerability.id),
+        kind: None,
         level: level_of(vulnerability.severity),
         message: Text::new(message),
         locations: vec![file_location(&package.path, None, None)],
@@ -511,6 +541,7 @@ fn secret_result(secret: &Located<Secret>, rules: &Rules) -> SarifResult {
     SarifResult {
         rule_id: item.rule_id.clone(),
         rule_index: rules.index_of(&item.rule_id),
+        kind: None,
         level: level_of(rating_of(item.severity)),
         message: Text::new(message),
         locations: vec![location],
@@ -528,6 +559,64 @@ fn secret_result(secret: &Located<Secret>, rules: &Rules) -> SarifResult {
             "fileState": secret.file_state,
             "changedInLayer": secret.changed_in_layer,
         }),
+    }
+}
+
+fn provenance_rule_id(check: &str) -> String {
+    format!("provenance/{check}")
+}
+
+fn provenance_rule(id: &str, check: &str) -> Rule {
+    let description =
+        format!("Supply-chain provenance check `{check}` of the image's SLSA attestations.");
+    Rule {
+        id: id.to_owned(),
+        short_description: Text::new(format!("Provenance: {check}")),
+        full_description: Text::new(description.clone()),
+        help_uri: Some("https://slsa.dev/spec/v1.0/levels".to_owned()),
+        help: Text::new(format!(
+            "{description} A failed check means the image's build cannot be traced to the \
+             expected builder and source; `purser verify` shows every check with the values \
+             it compared."
+        )),
+        default_configuration: Configuration { level: "warning" },
+        properties: RuleProperties {
+            tags: vec!["provenance".to_owned(), "supply-chain".to_owned()],
+            security_severity: None,
+        },
+    }
+}
+
+/// A provenance check as a result about the image: `pass` when it passed, a warning when not;
+/// the summary `slsa-level` check is a note either way.
+fn provenance_result(
+    check: &Located<ProvenanceFinding>,
+    image: &str,
+    rules: &Rules,
+) -> SarifResult {
+    let item = &check.item;
+    let id = provenance_rule_id(&item.check);
+    let (kind, level) = match (item.check.as_str(), item.passed) {
+        ("slsa-level", _) => (None, "note"),
+        (_, true) => (Some("pass"), "none"),
+        (_, false) => (None, "warning"),
+    };
+    let outcome = if item.passed { "passed" } else { "failed" };
+    SarifResult {
+        rule_index: rules.index_of(&id),
+        kind,
+        level,
+        message: Text::new(format!("{} {outcome}: {}", item.check, item.detail)),
+        locations: vec![Location {
+            physical_location: None,
+            logical_locations: vec![LogicalLocation {
+                name: image.to_owned(),
+                kind: "resource",
+            }],
+        }],
+        partial_fingerprints: fingerprint(&["provenance", &item.check, image]),
+        properties: json!({ "facts": item.facts, "passed": item.passed }),
+        rule_id: id,
     }
 }
 
@@ -916,7 +1005,8 @@ mod tests {
                 "CVE-2021-23337",
                 "CVE-2023-45853",
                 "CVE-2024-0727",
-                "aws-access-key-id"
+                "aws-access-key-id",
+                "provenance/signature"
             ]
         );
 
@@ -941,7 +1031,14 @@ mod tests {
     fn results_name_package_versions_and_point_into_the_image() {
         let document = document();
         let results = document["runs"][0]["results"].as_array().expect("results");
-        assert_eq!(results.len(), 4);
+        assert_eq!(results.len(), 5, "three vulnerabilities, a secret, a provenance check");
+        let provenance = &results[4];
+        assert_eq!(provenance["ruleId"], "provenance/signature");
+        assert_eq!(provenance["level"], "warning");
+        assert_eq!(
+            provenance["locations"][0]["logicalLocations"][0]["name"],
+            "registry.example/shop:1.0"
+        );
 
         let openssl = &results[0];
         assert_eq!(openssl["ruleId"], "CVE-2024-0727");
@@ -989,7 +1086,11 @@ mod tests {
         let inventory: Value =
             serde_json::from_str(&rendered(&sample_scan(), None)).expect("valid JSON");
         let results = inventory["runs"][0]["results"].as_array().expect("results");
-        assert_eq!(results.len(), 1, "only the secret remains");
+        assert_eq!(
+            results.len(),
+            2,
+            "only the secret and the provenance check remain"
+        );
         assert_eq!(
             inventory["runs"][0]["properties"]["vulnerabilityDatabase"],
             Value::Null
