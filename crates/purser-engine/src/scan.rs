@@ -3,8 +3,8 @@
 use std::time::{Duration, Instant};
 
 use purser_image::overlay::{FilesystemView, PathChange};
-use purser_image::{Image, ImageError};
-use purser_plugin_api::{FileRequest, ImageContext, ImageInput, LayerContext};
+use purser_image::{AttachedArtifact, Image, ImageError};
+use purser_plugin_api::{Attachment, FileRequest, ImageContext, ImageInput, LayerContext};
 use rayon::prelude::*;
 
 use crate::backend::AnalyzerBackend;
@@ -221,13 +221,21 @@ impl Scanner {
         let mut findings = Vec::new();
         let mut failures = Vec::new();
         let mut time = vec![Duration::ZERO; backends.len()];
+        let attached = collect_attachments(image, backends);
         for (index, backend) in backends.iter().enumerate() {
             let wants = &backend.requests().image;
             if !wants.any() {
                 continue;
             }
-            // Limitation: attached artifacts (attestations, signatures) are not yet collected
-            // from the image source, so analyzers that ask for them receive an empty list.
+            if wants.attachments {
+                failures.extend(attached.problems.iter().map(|problem| FailureReport {
+                    analyzer: backend.info().name.clone(),
+                    layer: None,
+                    stage: "collect_attachments".to_owned(),
+                    paths: Vec::new(),
+                    message: problem.clone(),
+                }));
+            }
             let input = ImageInput {
                 context: context.clone(),
                 config_json: if wants.config {
@@ -245,7 +253,11 @@ impl Scanner {
                 } else {
                     &[]
                 },
-                attachments: Vec::new(),
+                attachments: if wants.attachments {
+                    attached.inputs()
+                } else {
+                    Vec::new()
+                },
             };
             let started = Instant::now();
             let outcome = backend.analyze_image(&input);
@@ -294,6 +306,64 @@ impl Scanner {
                 }
             })
             .collect()
+    }
+}
+
+/// The artifacts attached to the image, read once for every analyzer that asked for them.
+#[derive(Default)]
+struct ImageAttachments {
+    artifacts: Vec<AttachedArtifact>,
+    /// Each artifact's annotations as JSON, in the order of `artifacts`.
+    annotations: Vec<Vec<u8>>,
+    /// Artifacts that could not be read, reported against each analyzer that asked.
+    problems: Vec<String>,
+}
+
+impl ImageAttachments {
+    fn inputs(&self) -> Vec<Attachment<'_>> {
+        self.artifacts
+            .iter()
+            .zip(&self.annotations)
+            .map(|(artifact, annotations)| Attachment {
+                media_type: &artifact.media_type,
+                digest: artifact.digest.as_str(),
+                annotations_json: annotations,
+                data: &artifact.data,
+            })
+            .collect()
+    }
+}
+
+/// Collects the image's attached artifacts when any analyzer asked for them; a search that
+/// fails outright becomes one problem, so the scan goes on without attachments.
+fn collect_attachments(image: &Image, backends: &[&dyn AnalyzerBackend]) -> ImageAttachments {
+    if !backends
+        .iter()
+        .any(|backend| backend.requests().image.attachments)
+    {
+        return ImageAttachments::default();
+    }
+    match image.attachments() {
+        Ok(found) => {
+            tracing::debug!(
+                artifacts = found.artifacts.len(),
+                problems = found.problems.len(),
+                "collected attached artifacts"
+            );
+            ImageAttachments {
+                annotations: found
+                    .artifacts
+                    .iter()
+                    .map(AttachedArtifact::annotations_json)
+                    .collect(),
+                artifacts: found.artifacts,
+                problems: found.problems,
+            }
+        }
+        Err(error) => ImageAttachments {
+            problems: vec![format!("cannot search for attached artifacts: {error}")],
+            ..ImageAttachments::default()
+        },
     }
 }
 

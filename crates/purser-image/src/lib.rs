@@ -53,6 +53,7 @@
 
 mod anomaly;
 mod archive_index;
+mod attachments;
 mod blob;
 mod classify;
 mod compression;
@@ -82,6 +83,10 @@ mod verifying_reader;
 mod walk;
 
 pub use crate::anomaly::{Anomaly, AnomalyKind};
+pub use crate::attachments::{
+    find_attachments, AttachedArtifact, AttachmentKind, Attachments, BlobRead, KIND_ANNOTATION,
+    MANIFEST_ANNOTATION, SUBJECT_ANNOTATION,
+};
 pub use crate::compression::Compression;
 pub use crate::config::{ContainerConfig, HistoryEntry, ImageConfig, RootFs};
 pub use crate::descriptor::LayerDescriptor;
