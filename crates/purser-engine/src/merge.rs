@@ -10,7 +10,9 @@
 //! - secrets are always kept, marked `replaced` or `removed` (with the layer that did it) when
 //!   their file is no longer the one in the final filesystem: the bytes are still in the image;
 //! - a path inside an archive (`app.jar!/BOOT-INF/lib/x.jar`) is judged by its outer file;
-//! - findings about a path the layer did not write (or about no path) are kept as they are.
+//! - findings about a path the layer did not write (or about no path) are kept as they are;
+//! - a language package whose file an operating-system package owns is folded into that package
+//!   (see [`fold`]); the owned-file lists themselves stay out of the report.
 
 use std::collections::HashMap;
 
@@ -19,6 +21,10 @@ use purser_plugin_api::{Finding, OperatingSystem, Package};
 
 use crate::layer_scan::AttributedFinding;
 use crate::report::{FileState, Located, ScanReport};
+
+use self::fold::{fold_owned_packages, OwnedList};
+
+mod fold;
 
 /// Findings of one layer (or of the image, with no layer) and the layer they came from.
 pub struct LayerFindings {
@@ -38,6 +44,7 @@ pub fn merge_findings(
 ) {
     let first_layers = first_layer_of_each_package(&layers);
     let mut systems = Vec::new();
+    let mut owned_lists = Vec::new();
 
     for LayerFindings { layer, findings } in layers {
         for AttributedFinding { analyzer, finding } in findings {
@@ -69,7 +76,17 @@ pub fn merge_findings(
                 Finding::Diagnostic(diagnostic) => {
                     report.diagnostics.push(origin.locate(diagnostic))
                 }
-                Finding::Package(_) | Finding::OperatingSystem(_) | Finding::Observation(_) => {}
+                // Image-level owned files name no layer whose list could be checked; none of
+                // Purser's analyzers report them.
+                Finding::OwnedFiles(owned) if present => {
+                    if let Some(layer) = layer {
+                        owned_lists.push(OwnedList { layer, owned });
+                    }
+                }
+                Finding::Package(_)
+                | Finding::OperatingSystem(_)
+                | Finding::Observation(_)
+                | Finding::OwnedFiles(_) => {}
             }
         }
     }
@@ -77,6 +94,7 @@ pub fn merge_findings(
     report.operating_system = choose_operating_system(systems);
     add_distribution_to_purls(report);
     sort_report(report);
+    fold_owned_packages(report, view, &owned_lists);
 }
 
 /// Package formats whose purls name the distribution release they were built for.

@@ -24,6 +24,11 @@ pub struct ScanReport {
     pub operating_system: Option<Located<OperatingSystem>>,
     /// Packages of the final filesystem, each with the layer that brought it in.
     pub packages: Vec<Located<Package>>,
+    /// Language packages left out of `packages` because an operating-system package shipped the
+    /// file they were read from, each with the package it was folded into. Absent from the JSON
+    /// when nothing was folded, so reports of images without such packages stay as they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub folded: Vec<FoldedPackage>,
     /// Secrets in any layer, including files a later layer removed or replaced.
     pub secrets: Vec<Located<Secret>>,
     /// Other observations about files of the final filesystem.
@@ -138,6 +143,38 @@ pub struct Located<T> {
     /// The layer that replaced or removed the file, when one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_in_layer: Option<usize>,
+}
+
+/// A language package left out of the report's packages because an operating-system package
+/// owns its file: Debian's `python3-yaml` ships `PyYAML-6.0.dist-info`, so PyYAML is matched as
+/// the Debian package, with Debian's fixes, and listed here instead of as a PyPI package.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldedPackage {
+    /// The language package as its analyzer reported it (its fields sit at the top level of the
+    /// entry in JSON, as in `packages`).
+    #[serde(flatten)]
+    pub package: Located<Package>,
+    /// The operating-system package it was folded into, one of the report's packages.
+    pub owner: PackageReference,
+    /// The owned path that matched: the package's file (the outer file, for a path inside an
+    /// archive) or its `.dist-info` / `.egg-info` directory.
+    pub owned_path: String,
+    /// The file that records the ownership (`var/lib/dpkg/info/python3-yaml.list`).
+    pub ownership_source: String,
+}
+
+/// Names one package of the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageReference {
+    /// Its ecosystem (`deb`, `apk`, `rpm`).
+    pub ecosystem: String,
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// Its purl, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
 }
 
 /// A call into an analyzer that failed as a whole.

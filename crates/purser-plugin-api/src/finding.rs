@@ -4,6 +4,24 @@
 //! type it does not know (from a plugin built against a newer interface) can skip it with a
 //! warning instead of failing. The engine adds the layer each finding came from; analyzers only
 //! name the path.
+//!
+//! # Owned files: why a finding type of their own
+//!
+//! Operating-system package analyzers also report which files each package installed
+//! ([`Finding::OwnedFiles`]), so that the engine can leave out a language package read from a file
+//! the distribution shipped (Debian's `python3-yaml` is not reported a second time as PyPI
+//! `PyYAML`) and match the distribution's package, with the distribution's fixes, instead. Two
+//! other contracts were turned down:
+//!
+//! - an `owned_paths` list on [`Package`] would copy every path of every OS package into the
+//!   report, tens of thousands of lines for a plain Debian image, for a fact only the merge needs;
+//! - keeping the lists inside the plugin cannot work: the fold needs both analyzers' results and
+//!   the final filesystem, which only the engine sees.
+//!
+//! A separate finding type is consumed by the engine's merge and never copied into the report;
+//! its `source_path` (the file list or database) lets the overlay rules drop ownership that a
+//! later layer removed. An engine older than this type skips it with one warning per finding,
+//! and the packages are then reported twice, as before.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +44,9 @@ pub enum Finding {
     Observation(Observation),
     /// A problem the analyzer met: a file it could not parse, a limit it hit.
     Diagnostic(Diagnostic),
+    /// The files an installed operating-system package owns. The engine uses them to leave out
+    /// language packages read from those files and does not put them in the report.
+    OwnedFiles(OwnedFiles),
 }
 
 impl Finding {
@@ -38,6 +59,7 @@ impl Finding {
             Finding::Secret(secret) => &secret.path,
             Finding::Observation(observation) => &observation.path,
             Finding::Diagnostic(diagnostic) => &diagnostic.path,
+            Finding::OwnedFiles(owned) => &owned.source_path,
             Finding::Provenance(_) => return None,
         };
         (!path.is_empty()).then_some(path.as_str())
@@ -63,6 +85,28 @@ pub struct Package {
     pub source_path: String,
     /// Ecosystem-specific facts: `source_package`, `architecture`, `group_id`, `evidence`, ...
     pub metadata: BTreeMap<String, String>,
+}
+
+/// The files one installed operating-system package owns, as its package manager recorded them.
+///
+/// The engine honours the ownership only while `source_path` is in the final filesystem, and
+/// only for a package the same analyzer reported under the same `ecosystem` and `name`. A
+/// language package (any ecosystem that reports no owned files) whose file, or whose `.dist-info`
+/// or `.egg-info` directory, is among `paths` is then left out of the packages and listed as
+/// folded into its owner instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OwnedFiles {
+    /// The owner's ecosystem, exactly as in its [`Package`] finding (`deb`, `apk`, `rpm`).
+    pub ecosystem: String,
+    /// The owner's name, exactly as in its [`Package`] finding (`python3-yaml`).
+    pub package: String,
+    /// The file the list was read from (`var/lib/dpkg/info/python3-yaml.list`,
+    /// `lib/apk/db/installed`).
+    pub source_path: String,
+    /// The owned paths, relative to the image root like every path in a finding (no leading
+    /// `/`), directories included when the package manager lists them.
+    pub paths: Vec<String>,
 }
 
 /// The operating system an image runs.
@@ -229,6 +273,20 @@ mod tests {
         };
         assert_eq!(package.name, "zlib");
         assert!(package.licenses.is_empty());
+    }
+
+    #[test]
+    fn owned_files_cross_as_their_own_type_and_name_their_list() {
+        let finding: Finding = serde_json::from_str(
+            r#"{"type":"owned_files","ecosystem":"deb","package":"bash",
+                "source_path":"var/lib/dpkg/info/bash.list","paths":["usr/bin/bash"]}"#,
+        )
+        .expect("owned files parse");
+        assert_eq!(finding.source_path(), Some("var/lib/dpkg/info/bash.list"));
+        let Finding::OwnedFiles(owned) = finding else {
+            panic!("expected owned files")
+        };
+        assert_eq!(owned.paths, ["usr/bin/bash"]);
     }
 
     #[test]

@@ -54,8 +54,8 @@ mod request;
 
 pub use analyzer::{Analyzer, AnalyzerError, AnalyzerInfo};
 pub use finding::{
-    Diagnostic, DiagnosticLevel, Finding, Observation, OperatingSystem, Package, ProvenanceFinding,
-    Secret, Severity,
+    Diagnostic, DiagnosticLevel, Finding, Observation, OperatingSystem, OwnedFiles, Package,
+    ProvenanceFinding, Secret, Severity,
 };
 pub use input::{Attachment, FileInput, ImageContext, ImageInput, LayerContext};
 pub use purl::PackageUrl;

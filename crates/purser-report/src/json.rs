@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 
 use purser_advisory::SeverityRating;
-use purser_engine::report::{AnalyzerStatus, FailureReport, FileState, Located, NotAnalyzedReport};
+use purser_engine::report::{
+    AnalyzerStatus, FailureReport, FileState, Located, NotAnalyzedReport, PackageReference,
+};
 use purser_engine::ScanReport;
 use purser_match::{CoverageGap, MatchProblem, SourceSummary, Vulnerability, VulnerabilityStatus};
 use purser_plugin_api::{DiagnosticLevel, Package, Secret};
@@ -47,6 +49,7 @@ struct JsonReport<'a> {
     suppressed: &'a [Suppression],
     expired_ignores: &'a [ExpiredIgnore],
     coverage_gaps: &'a [CoverageGap],
+    folded: Vec<FoldedEntry<'a>>,
     match_problems: &'a [MatchProblem],
     observations: Vec<ObservationEntry<'a>>,
     analyzers: Vec<AnalyzerEntry<'a>>,
@@ -204,6 +207,21 @@ struct ObservationEntry<'a> {
     layer: Option<LayerReference<'a>>,
 }
 
+/// A language package not reported because an operating-system package owns its file.
+#[derive(Debug, Serialize)]
+struct FoldedEntry<'a> {
+    name: &'a str,
+    version: &'a str,
+    ecosystem: &'a str,
+    purl: Option<&'a str>,
+    path: &'a str,
+    layer: Option<LayerReference<'a>>,
+    analyzer: &'a str,
+    owner: &'a PackageReference,
+    owned_path: &'a str,
+    ownership_source: &'a str,
+}
+
 #[derive(Debug, Serialize)]
 struct AnalyzerEntry<'a> {
     name: &'a str,
@@ -264,6 +282,7 @@ impl<'a> JsonReport<'a> {
             suppressed: filtered.map_or(&[], |report| &report.suppressed),
             expired_ignores: filtered.map_or(&[], |report| &report.expired_ignores),
             coverage_gaps: filtered.map_or(&[], |report| &report.coverage_gaps),
+            folded: folded(scan),
             match_problems: filtered.map_or(&[], |report| &report.problems),
             observations: observations(scan),
             analyzers: scan
@@ -433,6 +452,24 @@ fn secret_entry<'a>(scan: &'a ScanReport, secret: &'a Located<Secret>) -> Secret
         file_state: secret.file_state,
         changed_in_layer: layer_reference(scan, secret.changed_in_layer),
     }
+}
+
+fn folded(scan: &ScanReport) -> Vec<FoldedEntry<'_>> {
+    scan.folded
+        .iter()
+        .map(|fold| FoldedEntry {
+            name: &fold.package.item.name,
+            version: &fold.package.item.version,
+            ecosystem: &fold.package.item.ecosystem,
+            purl: fold.package.item.purl.as_deref(),
+            path: &fold.package.item.source_path,
+            layer: layer_reference(scan, fold.package.layer),
+            analyzer: &fold.package.analyzer,
+            owner: &fold.owner,
+            owned_path: &fold.owned_path,
+            ownership_source: &fold.ownership_source,
+        })
+        .collect()
 }
 
 fn observations(scan: &ScanReport) -> Vec<ObservationEntry<'_>> {

@@ -503,6 +503,7 @@ impl Page {
 
     /// Diagnostics, failures and what was not looked at: the gaps a user must know about.
     fn problems(&mut self, scan: &ScanReport) {
+        self.folded(scan);
         self.diagnostics(scan);
         self.failures(scan);
         self.not_analyzed(scan);
@@ -513,6 +514,31 @@ impl Page {
             let note = "The result is partial: see the problems above.";
             let painted = self.style.paint(note, Paint::Alert);
             self.line(&painted);
+        }
+    }
+
+    /// Language packages left out because an OS package owns their file: one line each.
+    fn folded(&mut self, scan: &ScanReport) {
+        if scan.folded.is_empty() {
+            return;
+        }
+        self.blank();
+        let heading = format!(
+            "Folded into the OS packages that own them: {}",
+            count(scan.folded.len(), "language package")
+        );
+        self.line(&heading);
+        for fold in &scan.folded {
+            let text = format!(
+                "  {} {} ({}) is {} {} ({})",
+                clean(&fold.package.item.name),
+                clean(&fold.package.item.version),
+                clean(&fold.package.item.ecosystem),
+                clean(&fold.owner.name),
+                clean(&fold.owner.version),
+                clean(&fold.owner.ecosystem)
+            );
+            self.line(&text);
         }
     }
 

@@ -64,6 +64,7 @@ impl Analyzer for ApkAnalyzer {
         let reading = read_database(file.path, contents);
         findings.extend(reading.diagnostics.into_iter().map(Finding::Diagnostic));
         findings.extend(reading.packages.into_iter().map(Finding::Package));
+        findings.extend(reading.owned_files.into_iter().map(Finding::OwnedFiles));
         layer.findings = findings;
         Ok(())
     }

@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use purser_plugin_api::{Diagnostic, Package};
+use purser_plugin_api::{Diagnostic, OwnedFiles, Package};
 
 use crate::purl::apk_purl;
 
@@ -35,6 +35,9 @@ pub const ECOSYSTEM: &str = "apk";
 pub struct DatabaseReading {
     /// The packages, in file order, each with `source_path` set to the database file.
     pub packages: Vec<Package>,
+    /// The files and directories of each package (`F:` directories and their `R:` files), in
+    /// the order of `packages`; a package without any has none.
+    pub owned_files: Vec<OwnedFiles>,
     /// Warnings naming the file and the line: lines that are not `X:value`, stanzas without a
     /// name or a version, invalid UTF-8.
     pub diagnostics: Vec<Diagnostic>,
@@ -95,6 +98,10 @@ struct StanzaBuilder<'a> {
     maintainer: Option<&'a str>,
     commit: Option<&'a str>,
     files: usize,
+    /// The last `F:` directory, which the `R:` lines after it are in.
+    directory: &'a str,
+    /// Every `F:` directory and `R:` file, relative to the root.
+    paths: Vec<String>,
     any_field: bool,
 }
 
@@ -113,8 +120,21 @@ impl<'a> StanzaBuilder<'a> {
             'o' => &mut self.origin,
             'm' => &mut self.maintainer,
             'c' => &mut self.commit,
+            'F' => {
+                self.directory = value.trim_matches('/');
+                if !self.directory.is_empty() {
+                    self.paths.push(self.directory.to_owned());
+                }
+                return;
+            }
             'R' => {
                 self.files += 1;
+                let path = if self.directory.is_empty() {
+                    value.to_owned()
+                } else {
+                    format!("{}/{value}", self.directory)
+                };
+                self.paths.push(path);
                 return;
             }
             _ => return,
@@ -122,14 +142,25 @@ impl<'a> StanzaBuilder<'a> {
         *slot = Some(value);
     }
 
-    /// Turns the stanza into a package or a warning, and starts a new one.
+    /// Turns the stanza into a package (and its owned files) or a warning, and starts a new one.
     fn finish(&mut self, path: &str, reading: &mut DatabaseReading) {
-        let stanza = std::mem::take(self);
+        let mut stanza = std::mem::take(self);
         if !stanza.any_field {
             return;
         }
+        let paths = std::mem::take(&mut stanza.paths);
         match stanza.package(path) {
-            Ok(package) => reading.packages.push(package),
+            Ok(package) => {
+                if !paths.is_empty() {
+                    reading.owned_files.push(OwnedFiles {
+                        ecosystem: ECOSYSTEM.to_owned(),
+                        package: package.name.clone(),
+                        source_path: path.to_owned(),
+                        paths,
+                    });
+                }
+                reading.packages.push(package);
+            }
             Err(message) => reading.diagnostics.push(Diagnostic::warning(path, message)),
         }
     }
@@ -228,6 +259,46 @@ mod tests {
         );
         assert_eq!(musl.metadata["files"], "2");
         assert_eq!(musl.source_path, "lib/apk/db/installed");
+
+        let [owned] = reading.owned_files.as_slice() else {
+            panic!("one list of owned files expected")
+        };
+        assert_eq!(
+            (owned.ecosystem.as_str(), owned.package.as_str()),
+            ("apk", "musl")
+        );
+        assert_eq!(owned.source_path, "lib/apk/db/installed");
+        assert_eq!(
+            owned.paths,
+            [
+                "lib",
+                "lib/ld-musl-x86_64.so.1",
+                "lib/libc.musl-x86_64.so.1"
+            ]
+        );
+    }
+
+    #[test]
+    fn files_before_any_directory_are_at_the_root_and_each_directory_holds_its_files() {
+        let text = "P:py3-yaml\nV:6.0.1-r1\nR:top\nF:usr/lib/python3.11/site-packages/\n\
+                    F:usr/lib/python3.11/site-packages/PyYAML-6.0.1.dist-info\nR:METADATA\n\
+                    F:usr/lib/python3.11/site-packages/yaml\nR:__init__.py\n\nP:empty\nV:1\n";
+        let reading = read_database("lib/apk/db/installed", text.as_bytes());
+        let [owned] = reading.owned_files.as_slice() else {
+            panic!("only py3-yaml owns files: {:?}", reading.owned_files)
+        };
+        assert_eq!(
+            owned.paths,
+            [
+                "top",
+                "usr/lib/python3.11/site-packages",
+                "usr/lib/python3.11/site-packages/PyYAML-6.0.1.dist-info",
+                "usr/lib/python3.11/site-packages/PyYAML-6.0.1.dist-info/METADATA",
+                "usr/lib/python3.11/site-packages/yaml",
+                "usr/lib/python3.11/site-packages/yaml/__init__.py",
+            ]
+        );
+        assert_eq!(reading.packages.len(), 2);
     }
 
     #[test]

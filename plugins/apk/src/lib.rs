@@ -20,6 +20,11 @@
 //!   `maintainer` (`m:`) and `files`, the number of `R:` entries.
 //! - `source_path` is `lib/apk/db/installed`.
 //!
+//! Each package with files also gives one [`purser_plugin_api::Finding::OwnedFiles`]: `ecosystem`
+//! `apk`, `package` its name, `source_path` the database, `paths` its `F:` directories and the
+//! `R:` files in them. The engine uses them to fold language packages that Alpine ships
+//! (`py3-yaml`'s PyYAML) into their Alpine package; they are not in the report.
+//!
 //! Malformed input never fails the analysis: lines that are not `X:value` and stanzas without a
 //! name or a version are warning diagnostics naming the file and the line.
 //!

@@ -1,7 +1,7 @@
 //! Tests of the whole analyzer on real installed databases (sources in `testdata/SOURCES.md`
 //! and the repository's alpine fixture image), and through the exported function table.
 
-use purser_plugin_api::{Analyzer, FileInput, Finding, LayerContext, Package};
+use purser_plugin_api::{Analyzer, FileInput, Finding, LayerContext, OwnedFiles, Package};
 use purser_plugin_harness::Plugin;
 
 use crate::{purser_analyzer_entry, ApkAnalyzer, INSTALLED_DATABASE};
@@ -249,4 +249,47 @@ fn the_exported_table_reports_packages_through_json() {
         "4024cc3b29ad4c65544ad068b8f59172b5494306"
     );
     assert_eq!(musl.source_path, INSTALLED_DATABASE);
+
+    let owned: Vec<&OwnedFiles> = findings
+        .iter()
+        .filter_map(|finding| match finding {
+            Finding::OwnedFiles(owned) => Some(owned),
+            _ => None,
+        })
+        .collect();
+    let [owned] = owned.as_slice() else {
+        panic!("expected musl's owned files, got {findings:?}")
+    };
+    assert_eq!(owned.package, "musl");
+    assert_eq!(owned.paths.len(), 3, "{:?}", owned.paths);
+    assert!(owned.paths.iter().all(|path| path.starts_with("lib")));
+}
+
+#[test]
+fn every_package_with_files_owns_its_directories_and_files() {
+    let findings = analyze(&[database(include_bytes!("../testdata/syft-multiple-2"))]);
+    let owned: Vec<(&str, usize)> = findings
+        .iter()
+        .filter_map(|finding| match finding {
+            Finding::OwnedFiles(owned) => Some((owned.package.as_str(), owned.paths.len())),
+            _ => None,
+        })
+        .collect();
+    // One list per package but libc-utils, which installs nothing; each holds at least the
+    // package's `R:` files.
+    assert_eq!(owned.len(), 13, "{owned:?}");
+    assert!(owned.iter().all(|(name, _)| *name != "libc-utils"));
+    let zlib_paths = findings
+        .iter()
+        .find_map(|finding| match finding {
+            Finding::OwnedFiles(owned) if owned.package == "zlib" => Some(&owned.paths),
+            _ => None,
+        })
+        .expect("zlib owns files");
+    assert!(
+        zlib_paths
+            .iter()
+            .any(|path| path.starts_with("lib/libz.so")),
+        "{zlib_paths:?}"
+    );
 }

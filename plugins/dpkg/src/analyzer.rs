@@ -80,10 +80,11 @@ impl Analyzer for DpkgAnalyzer {
                     findings.push(Finding::Diagnostic(Diagnostic::warning(
                         file.path,
                         "the file list exceeds the engine's read limit; its package gets no \
-                         `files` count",
+                         `files` count, and language packages among its files are reported \
+                         a second time",
                     )));
                 } else {
-                    layer.record_file_list(list_name, file.contents);
+                    layer.record_file_list(file.path, list_name, file.contents);
                 }
             }
             // A cut copyright file could lose licences; it is rather left unread.

@@ -1,8 +1,10 @@
 //! What one layer has shown: its database files and its file lists, joined when the layer ends.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use purser_plugin_api::{Diagnostic, DiagnosticLevel, Finding, Package};
+use purser_plugin_api::{Diagnostic, DiagnosticLevel, Finding, OwnedFiles, Package};
+
+use crate::package::ECOSYSTEM;
 
 /// The packages and file lists of one layer, kept until the layer ends so that each package can
 /// be given the size of its file list.
@@ -12,6 +14,9 @@ pub struct LayerState {
     databases: Vec<(String, Vec<Package>)>,
     /// Number of paths in each file list, by the list's name (`bash`, `libc6:amd64`).
     file_counts: HashMap<String, usize>,
+    /// The paths of each file list, by the list's path, sorted so findings come in a stable
+    /// order.
+    owned_files: BTreeMap<String, OwnedFiles>,
     /// Licences of each machine-readable copyright file, by its documentation directory's name.
     licenses: HashMap<String, Vec<String>>,
     /// Copyright files of the layer that are not machine-readable.
@@ -26,15 +31,36 @@ impl LayerState {
         self.databases.push((path.to_owned(), packages));
     }
 
-    /// Keeps the size of a file list: the paths dpkg recorded for the package, directories
-    /// included, without the `/.` entry every list starts with.
-    pub(crate) fn record_file_list(&mut self, list_name: &str, contents: &[u8]) {
-        let count = contents
+    /// Keeps a file list (`path`, named `list_name`): the paths dpkg recorded for the package,
+    /// directories included, without the `/.` entry every list starts with. They give the
+    /// package's `files` count and its [`OwnedFiles`] finding, with paths relative to the image
+    /// root. A path that is not valid UTF-8 is kept with its invalid bytes replaced, so it
+    /// matches no file a language analyzer reports.
+    pub(crate) fn record_file_list(&mut self, path: &str, list_name: &str, contents: &[u8]) {
+        let paths: Vec<String> = contents
             .split(|byte| *byte == b'\n')
             .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
             .filter(|line| !line.is_empty() && *line != b"/.")
-            .count();
-        self.file_counts.insert(list_name.to_owned(), count);
+            .map(|line| {
+                let line = String::from_utf8_lossy(line);
+                line.trim_start_matches('/').to_owned()
+            })
+            .collect();
+        self.file_counts.insert(list_name.to_owned(), paths.len());
+
+        // The list of a `Multi-Arch: same` package is named `name:arch`; the package is `name`.
+        let package = list_name
+            .split_once(':')
+            .map_or(list_name, |(name, _)| name);
+        self.owned_files.insert(
+            path.to_owned(),
+            OwnedFiles {
+                ecosystem: ECOSYSTEM.to_owned(),
+                package: package.to_owned(),
+                source_path: path.to_owned(),
+                paths,
+            },
+        );
     }
 
     /// Keeps the licences of a package's copyright file; `None` for a file that is not in the
@@ -48,7 +74,9 @@ impl LayerState {
         }
     }
 
-    /// Emits every package, with metadata `files` when its file list was in this layer.
+    /// Emits every package, with metadata `files` when its file list was in this layer, then
+    /// the owned files of every file list of the layer (whether or not its package is in this
+    /// layer's database: the engine joins them with the final one).
     pub(crate) fn finish(self, findings: &mut Vec<Finding>) {
         let file_counts = self.file_counts;
         let licenses = self.licenses;
@@ -67,6 +95,7 @@ impl LayerState {
                 findings.push(Finding::Package(package));
             }
         }
+        findings.extend(self.owned_files.into_values().map(Finding::OwnedFiles));
 
         if self.free_form_copyrights > 0 {
             findings.push(Finding::Diagnostic(Diagnostic {
@@ -123,8 +152,16 @@ mod tests {
     #[test]
     fn file_lists_are_joined_by_plain_or_qualified_name() {
         let mut state = LayerState::default();
-        state.record_file_list("bash", b"/.\n/bin\n/bin/bash\n");
-        state.record_file_list("libc6:amd64", b"/.\r\n/lib\r\n");
+        state.record_file_list(
+            "var/lib/dpkg/info/bash.list",
+            "bash",
+            b"/.\n/bin\n/bin/bash\n",
+        );
+        state.record_file_list(
+            "var/lib/dpkg/info/libc6:amd64.list",
+            "libc6:amd64",
+            b"/.\r\n/lib\r\n",
+        );
         state.record_database(
             "var/lib/dpkg/status",
             vec![
@@ -143,6 +180,25 @@ mod tests {
                 ("zlib1g".to_owned(), None),
             ]
         );
+    }
+
+    #[test]
+    fn file_lists_become_owned_files_of_the_unqualified_name() {
+        let mut state = LayerState::default();
+        state.record_file_list(
+            "var/lib/dpkg/info/libc6:amd64.list",
+            "libc6:amd64",
+            b"/.\r\n/lib\r\n/lib/x86_64-linux-gnu/libc.so.6\r\n\r\n",
+        );
+        let mut findings = Vec::new();
+        state.finish(&mut findings);
+        let [Finding::OwnedFiles(owned)] = findings.as_slice() else {
+            panic!("expected only owned files: {findings:?}")
+        };
+        assert_eq!(owned.ecosystem, "deb");
+        assert_eq!(owned.package, "libc6");
+        assert_eq!(owned.source_path, "var/lib/dpkg/info/libc6:amd64.list");
+        assert_eq!(owned.paths, ["lib", "lib/x86_64-linux-gnu/libc.so.6"]);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! |---|---|
 //! | `var/lib/dpkg/status` | the database: one deb822 stanza per known package |
 //! | `var/lib/dpkg/status.d/*` | distroless images: one stanza file per package; companions such as `<name>.md5sums` are skipped |
-//! | `var/lib/dpkg/info/*.list` | the paths each package installed, for the `files` count |
+//! | `var/lib/dpkg/info/*.list` | the paths each package installed, for the `files` count and its owned files |
 //! | `usr/share/doc/*/copyright` | licences, when the file is machine-readable (DEP-5; see [`copyright`]) |
 //!
 //! The format is deb822 (see [`control`]). A package is reported when the third word of its
@@ -36,6 +36,12 @@
 //!   that file is machine-readable and in the same layer; empty otherwise. A layer whose
 //!   copyright files are not all machine-readable gets one info diagnostic with their count.
 //!
+//! Each file list also gives one [`purser_plugin_api::Finding::OwnedFiles`]: `ecosystem` `deb`,
+//! `package` the list's name without its `:arch` suffix, `source_path` the list, `paths` its
+//! lines without the leading `/` (directories included). The engine uses them to fold language
+//! packages that Debian ships (`python3-yaml`'s PyYAML) into their Debian package; they are not
+//! in the report.
+//!
 //! Malformed input never fails the analysis: unreadable lines, stanzas without `Package` or
 //! `Version` and unknown statuses are warning diagnostics naming the file and the line.
 //!
@@ -57,6 +63,9 @@
 //!   `pkg:deb/debian/...`, and the user must rely on the operating-system finding.
 //! - Limitation: a database file larger than the engine's per-file read limit is read only up
 //!   to its last whole stanza; the packages after it are missing and a warning says so.
+//! - Limitation: a file list larger than the engine's per-file read limit is not read; its
+//!   package has no `files` count and owns no files, so language packages among its files are
+//!   reported a second time, and a warning names the list.
 //! - Limitation: the `files` count includes directories, since a `.list` file does not tell
 //!   files from directories.
 

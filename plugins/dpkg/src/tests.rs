@@ -125,6 +125,24 @@ fn the_fixture_image_database_leaves_out_removed_packages_and_counts_files() {
     assert_eq!(find(&packages, "base-files").metadata["files"], "87");
     assert_eq!(find(&packages, "bsdutils").metadata["files"], "33");
     assert!(!find(&packages, "bash").metadata.contains_key("files"));
+
+    let owners: Vec<(&str, usize)> = findings
+        .iter()
+        .filter_map(|finding| match finding {
+            Finding::OwnedFiles(owned) => Some((owned.package.as_str(), owned.paths.len())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(owners, [("base-files", 87), ("bsdutils", 33)]);
+    let base_files_paths = findings
+        .iter()
+        .find_map(|finding| match finding {
+            Finding::OwnedFiles(owned) if owned.package == "base-files" => Some(&owned.paths),
+            _ => None,
+        })
+        .expect("base-files owns files");
+    assert!(base_files_paths.contains(&"usr/lib/os-release".to_owned()));
+    assert!(base_files_paths.iter().all(|path| !path.starts_with('/')));
 }
 
 #[test]
@@ -312,6 +330,18 @@ fn the_exported_table_reports_packages_through_json() {
     assert_eq!(zlib.metadata["files"], "1");
     assert_eq!(zlib.licenses, ["Zlib"]);
     assert_eq!(zlib.metadata["source_version"], "1:1.2.13.dfsg-1");
+    let owned = findings
+        .iter()
+        .find_map(|finding| match finding {
+            Finding::OwnedFiles(owned) => Some(owned),
+            _ => None,
+        })
+        .expect("the file list crosses the boundary as owned files");
+    assert_eq!(
+        (owned.package.as_str(), owned.paths.as_slice()),
+        ("zlib1g", ["usr".to_owned()].as_slice())
+    );
+    assert_eq!(owned.source_path, "var/lib/dpkg/info/zlib1g:amd64.list");
     let diagnostic = findings
         .iter()
         .find_map(|finding| match finding {

@@ -99,6 +99,7 @@ impl Analyzer for RpmAnalyzer {
         let reading = read_database(file.path, format, file.contents);
         findings.extend(reading.diagnostics.into_iter().map(Finding::Diagnostic));
         findings.extend(reading.packages.into_iter().map(Finding::Package));
+        findings.extend(reading.owned_files.into_iter().map(Finding::OwnedFiles));
         layer
             .databases
             .insert(file.path.to_owned(), (format, findings));

@@ -1,11 +1,11 @@
 //! One rpmdb file, whatever its backend: from the file's bytes to package findings and
 //! diagnostics.
 
-use purser_plugin_api::{Diagnostic, Package};
+use purser_plugin_api::{Diagnostic, OwnedFiles, Package};
 
 use crate::blob::{Blobs, DatabaseError};
 use crate::header::parse_header;
-use crate::package::package_finding;
+use crate::package::{package_finding, ECOSYSTEM};
 use crate::{berkeley, ndb, sqlite};
 
 /// The three on-disk formats rpm has used for its package database.
@@ -46,6 +46,8 @@ impl DatabaseFormat {
 pub struct DatabaseReading {
     /// One finding per readable package header, in storage order.
     pub packages: Vec<Package>,
+    /// The files of each package that owns any, in the order of `packages`.
+    pub owned_files: Vec<OwnedFiles>,
     /// One per unreadable record, plus one when the file's structure stopped the reading.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -58,13 +60,23 @@ pub fn read_database(path: &str, format: DatabaseFormat, contents: &[u8]) -> Dat
     let blobs = format.read_blobs(contents);
     let mut reading = DatabaseReading {
         packages: Vec::with_capacity(blobs.records.len()),
+        owned_files: Vec::with_capacity(blobs.records.len()),
         diagnostics: Vec::new(),
     };
 
     for record in blobs.records {
         match parse_header(&record.blob) {
-            Ok(header) => {
+            Ok(mut header) => {
                 tracing::trace!(path, record = record.record, name = %header.name, "rpm package");
+                let paths = std::mem::take(&mut header.paths);
+                if !paths.is_empty() {
+                    reading.owned_files.push(OwnedFiles {
+                        ecosystem: ECOSYSTEM.to_owned(),
+                        package: header.name.clone(),
+                        source_path: path.to_owned(),
+                        paths,
+                    });
+                }
                 reading.packages.push(package_finding(header, path));
             }
             Err(error) => reading.diagnostics.push(Diagnostic::error(

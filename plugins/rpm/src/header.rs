@@ -120,6 +120,10 @@ pub struct PackageHeader {
     pub size: Option<u64>,
     /// Number of files the package owns (`BASENAMES`, or `OLDFILENAMES` in old headers).
     pub files: usize,
+    /// The paths of those files, relative to the root (`usr/bin/bash`), directories included
+    /// when the package lists them. A name that is not valid UTF-8 has its invalid bytes
+    /// replaced.
+    pub paths: Vec<String>,
 }
 
 /// One index entry, as read.
@@ -165,6 +169,7 @@ pub fn parse_header(blob: &[u8]) -> Result<PackageHeader, HeaderError> {
         .integer(tag::EPOCH)?
         .map(|epoch| u32::try_from(epoch).unwrap_or(u32::MAX));
 
+    let paths = header.file_paths()?;
     Ok(PackageHeader {
         name: name.into_owned(),
         epoch,
@@ -176,7 +181,8 @@ pub fn parse_header(blob: &[u8]) -> Result<PackageHeader, HeaderError> {
         vendor: text(tag::VENDOR)?,
         modularity_label: text(tag::MODULARITYLABEL)?,
         size,
-        files: header.file_count()?,
+        files: paths.len(),
+        paths,
     })
 }
 
@@ -287,13 +293,22 @@ impl<'a> Header<'a> {
         Ok(strings)
     }
 
-    /// Files the package owns. Modern headers split paths into `BASENAMES`, `DIRNAMES` and
-    /// `DIRINDEXES` (one directory index per base name); old ones list `OLDFILENAMES`.
-    fn file_count(&self) -> Result<usize, HeaderError> {
+    /// Files the package owns, relative to the root. Modern headers split paths into
+    /// `BASENAMES`, `DIRNAMES` and `DIRINDEXES` (one directory index per base name); old ones
+    /// list `OLDFILENAMES`.
+    fn file_paths(&self) -> Result<Vec<String>, HeaderError> {
         let Some(basenames) = self.find(tag::BASENAMES) else {
-            return Ok(self.find(tag::OLDFILENAMES).map_or(0, |entry| entry.count));
+            let Some(old_names) = self.find(tag::OLDFILENAMES) else {
+                return Ok(Vec::new());
+            };
+            let names = self.strings(old_names)?;
+            return Ok(names
+                .into_iter()
+                .map(|name| relative_path(&[name]))
+                .collect());
         };
-        let files = self.strings(basenames)?.len();
+        let basenames = self.strings(basenames)?;
+        let files = basenames.len();
 
         let Some(indexes) = self.find(tag::DIRINDEXES) else {
             return Err(HeaderError::FileList(
@@ -301,8 +316,8 @@ impl<'a> Header<'a> {
             ));
         };
         let directories = match self.find(tag::DIRNAMES) {
-            Some(dirnames) => self.strings(dirnames)?.len(),
-            None => 0,
+            Some(dirnames) => self.strings(dirnames)?,
+            None => Vec::new(),
         };
         if indexes.kind != kind::INT32 || indexes.count != files {
             return Err(HeaderError::FileList(format!(
@@ -310,16 +325,28 @@ impl<'a> Header<'a> {
                 indexes.count
             )));
         }
-        for position in 0..indexes.count {
+        let mut paths = Vec::with_capacity(files);
+        for (position, basename) in basenames.into_iter().enumerate() {
             let index = read_u32(self.data, indexes.offset + position * 4).unwrap_or(u32::MAX);
-            if index as usize >= directories {
+            let Some(directory) = directories.get(index as usize) else {
                 return Err(HeaderError::FileList(format!(
-                    "file {position} names directory {index} of {directories}"
+                    "file {position} names directory {index} of {}",
+                    directories.len()
                 )));
-            }
+            };
+            paths.push(relative_path(&[directory, basename]));
         }
-        Ok(files)
+        Ok(paths)
     }
+}
+
+/// Joins raw name parts (a directory ending in `/` and a base name, or one whole name) into a
+/// path relative to the root, as every path in a finding is.
+fn relative_path(parts: &[&[u8]]) -> String {
+    let joined: Vec<u8> = parts.concat();
+    String::from_utf8_lossy(&joined)
+        .trim_start_matches('/')
+        .to_owned()
 }
 
 /// Checks that an entry's type exists and that its fixed-size values fit in the data store.
@@ -469,7 +496,26 @@ mod tests {
         assert_eq!(package.license, "GPLv3+");
         assert_eq!(package.size, Some(7_000_000));
         assert_eq!(package.files, 3);
+        assert_eq!(
+            package.paths,
+            ["usr/bin/bash", "usr/bin/sh", "usr/share/doc/bash/README"]
+        );
         assert_eq!(package.vendor, "");
+    }
+
+    #[test]
+    fn old_headers_list_whole_file_names() {
+        let blob = header(&[
+            (tag::NAME, Value::Text("zlib")),
+            (tag::VERSION, Value::Text("1.2.3")),
+            (
+                tag::OLDFILENAMES,
+                Value::Strings(&["/usr/lib/libz.so.1", "/usr/share/doc/zlib"]),
+            ),
+        ]);
+        let package = parse_header(&blob).expect("valid header");
+        assert_eq!(package.files, 2);
+        assert_eq!(package.paths, ["usr/lib/libz.so.1", "usr/share/doc/zlib"]);
     }
 
     #[test]

@@ -30,6 +30,13 @@
 //!   keys whose value is empty are left out.
 //! - `source_path` is the database file.
 //!
+//! Each package with files also gives one [`purser_plugin_api::Finding::OwnedFiles`]: `ecosystem`
+//! `rpm`, `package` its name, `source_path` the database file, `paths` the header's file names
+//! (`DIRNAMES` joined with `BASENAMES`, or `OLDFILENAMES`) without the leading `/`. The engine
+//! uses them to fold language packages the distribution ships (`python3-pyyaml`'s PyYAML) into
+//! their rpm package; they are not in the report. When a layer holds several databases, only the
+//! chosen one's owned files are reported, like its packages.
+//!
 //! Damaged input never fails the analysis and never panics: a header that cannot be decoded is an
 //! error diagnostic naming the file and the record (its header instance); damage to the file's
 //! structure is one error diagnostic and the packages read before it are kept.

@@ -64,6 +64,21 @@ fn diagnostics(findings: &[Finding]) -> Vec<(DiagnosticLevel, String)> {
         .collect()
 }
 
+/// Each owned-files finding as (package, list file, paths).
+fn owned_files(findings: &[Finding]) -> Vec<(String, String, Vec<String>)> {
+    findings
+        .iter()
+        .filter_map(|finding| match finding {
+            Finding::OwnedFiles(owned) => Some((
+                owned.package.clone(),
+                owned.source_path.clone(),
+                owned.paths.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 fn name_versions(findings: &[Finding]) -> Vec<(String, String)> {
     packages(findings)
         .into_iter()
@@ -216,6 +231,14 @@ fn syft_berkeley_db_fixture_gives_dive() {
         dive.purl.as_deref(),
         Some("pkg:rpm/redhat/dive@0.9.2-1?arch=x86_64")
     );
+    assert_eq!(
+        owned_files(&findings),
+        [(
+            "dive".to_owned(),
+            "var/lib/rpm/Packages".to_owned(),
+            vec!["usr/local/bin/dive".to_owned()]
+        )]
+    );
 }
 
 /// OSV-SCALIBR's `extractor/filesystem/os/rpm/testdata/Packages_epoch`: its test expects exactly
@@ -327,6 +350,9 @@ fn a_layer_with_an_old_and_a_new_database_reports_only_the_new_one() {
         database("var/lib/rpm/rpmdb.sqlite", BUILT_SQLITE),
     ]);
     assert_eq!(sorted(name_versions(&findings)), sorted(built_packages()));
+    assert!(owned_files(&findings)
+        .iter()
+        .all(|(_, source, _)| source == "var/lib/rpm/rpmdb.sqlite"));
     assert_eq!(
         diagnostics(&findings),
         [(
@@ -378,4 +404,13 @@ fn the_exported_table_reports_packages_through_json() {
     };
     assert_eq!(hello.ecosystem, "rpm");
     assert_eq!(hello.version, "1:0.0.1-rls");
+    let owned = owned_files(&findings);
+    let [(name, _, paths)] = owned.as_slice() else {
+        panic!("expected hello's owned files, got {owned:?}")
+    };
+    assert_eq!(name, "hello");
+    assert_eq!(
+        paths.len(),
+        hello.metadata["files"].parse::<usize>().ok().unwrap_or(0)
+    );
 }

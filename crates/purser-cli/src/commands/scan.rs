@@ -209,6 +209,7 @@ struct Inventory<'a> {
     image: &'a purser_engine::report::ImageReport,
     operating_system: &'a Option<Located<purser_plugin_api::OperatingSystem>>,
     packages: &'a [Located<purser_plugin_api::Package>],
+    folded: &'a [purser_engine::report::FoldedPackage],
 }
 
 impl<'a> Inventory<'a> {
@@ -219,6 +220,7 @@ impl<'a> Inventory<'a> {
             image: &report.image,
             operating_system: &report.operating_system,
             packages: &report.packages,
+            folded: &report.folded,
         }
     }
 }
