@@ -2,7 +2,9 @@
 //!
 //! The dates are the end of security support each distribution publishes for its releases
 //! (for Debian and Ubuntu the end of their long-term support, after which no free security
-//! updates exist), as collected by endoflife.date, checked in December 2026.
+//! updates exist), as endoflife.date lists them. They were written into this table by hand on a
+//! machine without network access, so a date a distribution changed recently may be out of
+//! date here.
 //!
 //! Limitation: the table is compiled into the analyzer, so a Purser build older than a release
 //! reports `end_of_life: null` for that release, and a lifecycle change after the build (an
