@@ -1031,7 +1031,11 @@ mod tests {
     fn results_name_package_versions_and_point_into_the_image() {
         let document = document();
         let results = document["runs"][0]["results"].as_array().expect("results");
-        assert_eq!(results.len(), 5, "three vulnerabilities, a secret, a provenance check");
+        assert_eq!(
+            results.len(),
+            5,
+            "three vulnerabilities, a secret, a provenance check"
+        );
         let provenance = &results[4];
         assert_eq!(provenance["ruleId"], "provenance/signature");
         assert_eq!(provenance["level"], "warning");
