@@ -43,6 +43,15 @@ impl From<ExitStatus> for ExitCode {
     }
 }
 
+/// `--quiet`: no progress display and no warnings on stderr.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether progress may be drawn on stderr: it is a terminal and `--quiet` was not given.
+pub fn show_progress() -> bool {
+    use std::io::IsTerminal;
+    !QUIET.load(std::sync::atomic::Ordering::Relaxed) && std::io::stderr().is_terminal()
+}
+
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().collect();
     if let Err(error) = config_file::apply(&arguments) {
@@ -51,6 +60,7 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet, cli.log_format);
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     let outcome = match &cli.command {
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Scan(args) => commands::scan::run(args),

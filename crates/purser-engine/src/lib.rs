@@ -26,4 +26,4 @@ pub use backend::{AnalyzerBackend, InProcessAnalyzer, LayerSession};
 pub use discovery::{discover_plugins, PluginSearch};
 pub use loader::{load_plugin, LoadError, PluginLibrary};
 pub use report::ScanReport;
-pub use scan::{ScanAnalyzer, ScanError, ScanOptions, Scanner};
+pub use scan::{LayerProgress, ScanAnalyzer, ScanError, ScanOptions, Scanner};

@@ -33,6 +33,18 @@ pub struct ScanOptions {
     pub parallel: bool,
     /// Whether to put [`Timings`] into the report.
     pub record_timings: bool,
+    /// Told each time a layer has been read and analyzed, for a progress display.
+    pub progress: Option<LayerProgress>,
+}
+
+/// A callback told `(layers done, layers in all)` as layers finish, from any thread.
+#[derive(Clone)]
+pub struct LayerProgress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for LayerProgress {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("LayerProgress")
+    }
 }
 
 impl Default for ScanOptions {
@@ -43,6 +55,7 @@ impl Default for ScanOptions {
             batch_files: 1024,
             parallel: true,
             record_timings: false,
+            progress: None,
         }
     }
 }
@@ -195,8 +208,16 @@ impl Scanner {
         backends: &[&dyn AnalyzerBackend],
     ) -> Result<Vec<LayerScan>, ScanError> {
         let layer_indices: Vec<usize> = (0..image.layers().len().min(layer_count)).collect();
-        let scan_one =
-            |&index: &usize| scan_layer(image, index, backends, &self.matcher, &self.options);
+        let total = layer_indices.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let scan_one = |&index: &usize| {
+            let scanned = scan_layer(image, index, backends, &self.matcher, &self.options);
+            if let Some(progress) = &self.options.progress {
+                let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                (progress.0)(finished, total);
+            }
+            scanned
+        };
         let scans = if self.options.parallel {
             layer_indices
                 .par_iter()

@@ -251,3 +251,38 @@ fn parallel_and_sequential_scans_give_the_same_report() {
     };
     assert_eq!(report_with(true), report_with(false));
 }
+
+#[test]
+fn progress_is_told_once_per_layer_up_to_the_total() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    purser_fixtures::build_all(directory.path()).expect("fixtures");
+    let image = open_image(
+        &directory.path().join("debian.oci"),
+        &OpenOptions::default(),
+    )
+    .expect("image");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = std::sync::Arc::clone(&seen);
+    let backend =
+        InProcessAnalyzer::<KeysAndPackages>::new(&serde_json::Value::Null).expect("analyzer");
+    let options = ScanOptions {
+        progress: Some(purser_engine::LayerProgress(std::sync::Arc::new(
+            move |done, total| record.lock().expect("lock").push((done, total)),
+        ))),
+        ..ScanOptions::default()
+    };
+    Scanner::new(
+        vec![ScanAnalyzer {
+            backend: Box::new(backend),
+            origin: "built in".into(),
+        }],
+        options,
+    )
+    .expect("scanner")
+    .scan(&image)
+    .expect("scan");
+
+    let mut calls = seen.lock().expect("lock").clone();
+    calls.sort_unstable();
+    assert_eq!(calls, [(1, 3), (2, 3), (3, 3)]);
+}

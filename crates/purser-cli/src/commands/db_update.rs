@@ -6,7 +6,7 @@
 //! interrupted update leaves the previous database in place, and scans that have it open read
 //! it undisturbed.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use purser_advisory::SourceKind;
@@ -28,7 +28,7 @@ pub fn run(args: &UpdateArgs) -> anyhow::Result<ExitStatus> {
         .unwrap_or_else(|| feed_cache_beside(&db_path));
     let config = feed_config(args);
 
-    let summary = if std::io::stderr().is_terminal() {
+    let summary = if crate::show_progress() {
         let mut bar = ProgressLine::default();
         let mut report = |feed: &str, done: u64, total: Option<u64>| bar.show(feed, done, total);
         let summary = sync_with_progress(&config, &cache_dir, &mut report);

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use purser_engine::report::{Located, ScanReport};
-use purser_engine::{ScanOptions, Scanner};
+use purser_engine::{LayerProgress, ScanOptions, Scanner};
 use purser_report::{
     apply_filters, evaluate_gate, parse_severities, render, FilterOptions, FilteredReport,
     GateOptions, IgnoreFile, RenderOptions, ReportFormat, ReportInput, VexDocument,
@@ -54,8 +54,15 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     if let Some(max) = args.max_file_size {
         options.max_file_read = max;
     }
+    if crate::show_progress() {
+        options.progress = Some(LayerProgress(std::sync::Arc::new(draw_layer_progress)));
+    }
     let scanner = Scanner::new(selected.analyzers, options)?;
-    let mut report = scanner.scan(&image)?;
+    let scanned = scanner.scan(&image);
+    if crate::show_progress() {
+        eprint!("\r\x1b[2K");
+    }
+    let mut report = scanned?;
     for (name, origin, error) in selected.unavailable {
         report.add_unavailable_analyzer(name, origin, error);
     }
@@ -100,6 +107,14 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     Ok(partial_or_success(&report))
+}
+
+/// One line on stderr, redrawn as layers finish.
+fn draw_layer_progress(done: usize, total: usize) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "\r\x1b[2Kreading layers: {done} of {total}");
+    let _ = stderr.flush();
 }
 
 fn partial_or_success(report: &ScanReport) -> ExitStatus {
