@@ -1,5 +1,6 @@
-//! Every report format of a real scan of the Debian fixture against the fixture database:
-//! checked against golden files (`UPDATE_GOLDEN=1` rewrites them) and by outside validators
+//! Every report format of real scans of the Debian, Alpine and AlmaLinux fixtures against the
+//! fixture database: the Debian ones checked against golden files (`UPDATE_GOLDEN=1` rewrites
+//! them), all of them by outside validators
 //! (check-jsonschema, cyclonedx-python-lib, spdx-tools; installed by scripts/install-test-tools).
 
 use std::path::{Path, PathBuf};
@@ -7,7 +8,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use crate::support::{
-    code, describe, fixtures, plugin_dir, purser, DPKG, OS_RELEASE, PYTHON, SECRETS,
+    code, describe, fixtures, plugin_dir, purser, APK, DPKG, OS_RELEASE, PYTHON, RPM, SECRETS,
 };
 
 /// The build time stamped into the database and the documents, so output is reproducible.
@@ -25,7 +26,7 @@ fn repository() -> PathBuf {
 fn plugins() -> &'static Path {
     static DIRECTORY: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIRECTORY
-        .get_or_init(|| plugin_dir(&[OS_RELEASE, DPKG, PYTHON, SECRETS]))
+        .get_or_init(|| plugin_dir(&[OS_RELEASE, DPKG, APK, RPM, PYTHON, SECRETS]))
         .path()
 }
 
@@ -51,18 +52,31 @@ fn prepare_database() {
     });
 }
 
+/// The fixture images every format is validated on; the first also has golden files.
+const IMAGES: [&str; 3] = ["debian.oci", "alpine.oci", "almalinux.oci"];
+
 /// The report of the Debian fixture in `format`, with the plugin directory masked.
 fn report(format: &str) -> String {
+    report_of(IMAGES[0], format)
+}
+
+/// The reports of every fixture in [`IMAGES`] in `format`, written to files in `directory`.
+fn reports_in(directory: &tempfile::TempDir, format: &str, extension: &str) -> Vec<PathBuf> {
+    IMAGES
+        .iter()
+        .map(|image| {
+            let name = format!("{}.{extension}", image.replace('.', "-"));
+            temporary(directory, &name, &report_of(image, format))
+        })
+        .collect()
+}
+
+/// The report of fixture `image` in `format`, with the plugin directory masked.
+fn report_of(image: &str, format: &str) -> String {
     prepare_database();
     let output = purser()
         .current_dir(fixtures())
-        .args([
-            "scan",
-            "debian.oci",
-            "--db",
-            DATABASE,
-            "--no-default-plugins",
-        ])
+        .args(["scan", image, "--db", DATABASE, "--no-default-plugins"])
         .arg("--plugin-dir")
         .arg(plugins())
         .args(["--format", format])
@@ -138,31 +152,27 @@ fn the_table_matches_its_golden_file() {
 
 #[test]
 fn the_json_report_matches_its_golden_file_and_schema() {
-    let text = report("json");
-    assert_golden("debian.json", &text);
+    assert_golden("debian.json", &report("json"));
     let directory = tempfile::tempdir().expect("temporary directory");
-    let document = temporary(&directory, "report.json", &text);
     assert_valid(
         "check-jsonschema",
         Command::new("check-jsonschema")
             .arg("--schemafile")
             .arg(repository().join("docs/report.schema.json"))
-            .arg(&document),
+            .args(reports_in(&directory, "json", "json")),
     );
 }
 
 #[test]
 fn sarif_matches_its_golden_file_and_the_sarif_schema() {
-    let text = report("sarif");
-    assert_golden("debian.sarif", &text);
+    assert_golden("debian.sarif", &report("sarif"));
     let directory = tempfile::tempdir().expect("temporary directory");
-    let document = temporary(&directory, "report.sarif", &text);
     assert_valid(
         "check-jsonschema",
         Command::new("check-jsonschema")
             .arg("--schemafile")
             .arg(repository().join("crates/purser-report/tests/schemas/sarif-schema-2.1.0.json"))
-            .arg(&document),
+            .args(reports_in(&directory, "sarif", "sarif")),
     );
 }
 
@@ -175,24 +185,25 @@ try:
     from cyclonedx.validation.json import JsonStrictValidator
 except ImportError:
     sys.exit(3)
-with open(sys.argv[1], encoding='utf-8') as document:
-    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(document.read())
-if error is not None:
-    print(error)
-    sys.exit(1)
+failed = False
+for name in sys.argv[1:]:
+    with open(name, encoding='utf-8') as document:
+        error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(document.read())
+    if error is not None:
+        print(name, error)
+        failed = True
+sys.exit(1 if failed else 0)
 ";
 
 #[test]
 fn cyclonedx_matches_its_golden_file_and_validates() {
-    let text = report("cyclonedx");
-    assert_golden("debian.cdx.json", &text);
+    assert_golden("debian.cdx.json", &report("cyclonedx"));
     let directory = tempfile::tempdir().expect("temporary directory");
-    let document = temporary(&directory, "sbom.cdx.json", &text);
     let Some(output) = run_validator(
         "python3",
         Command::new("python3")
             .args(["-c", VALIDATE_CYCLONEDX])
-            .arg(&document),
+            .args(reports_in(&directory, "cyclonedx", "cdx.json")),
     ) else {
         return;
     };
@@ -213,22 +224,26 @@ fn cyclonedx_matches_its_golden_file_and_validates() {
 
 #[test]
 fn spdx_matches_its_golden_file_and_validates() {
-    let text = report("spdx-json");
-    assert_golden("debian.spdx.json", &text);
+    assert_golden("debian.spdx.json", &report("spdx-json"));
     let directory = tempfile::tempdir().expect("temporary directory");
-    let document = temporary(&directory, "sbom.spdx.json", &text);
-    if let Some(output) = run_validator(
-        "pyspdxtools",
-        Command::new("pyspdxtools").arg("-i").arg(&document),
-    ) {
+    // pyspdxtools reads one document per run.
+    for document in reports_in(&directory, "spdx-json", "spdx.json") {
+        let Some(output) = run_validator(
+            "pyspdxtools",
+            Command::new("pyspdxtools").arg("-i").arg(&document),
+        ) else {
+            return;
+        };
         assert!(
             output.status.success(),
-            "SPDX rejected: {}",
+            "SPDX rejected {}: {}",
+            document.display(),
             describe(&output)
         );
         assert!(
             output.stdout.is_empty() && output.stderr.is_empty(),
-            "pyspdxtools reported problems: {}",
+            "pyspdxtools reported problems with {}: {}",
+            document.display(),
             describe(&output)
         );
     }

@@ -388,3 +388,43 @@ fn scanners_choose_what_is_looked_for() {
     assert!(findings(&report).is_empty());
     assert_eq!(report["vulnerability_database"], Value::Null);
 }
+
+#[test]
+fn a_cyclonedx_vex_document_suppresses_too() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let vex = directory.path().join("app.cdx.json");
+    std::fs::write(
+        &vex,
+        r#"{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.6",
+  "version": 1,
+  "vulnerabilities": [
+    {
+      "id": "CVE-2023-32681",
+      "analysis": {"state": "not_affected", "justification": "code_not_reachable"},
+      "affects": [{"ref": "pkg:pypi/requests@2.28.1"}]
+    }
+  ]
+}"#,
+    )
+    .expect("write");
+    let (report, output) = scan(&["--vex", vex.to_str().expect("UTF-8")]);
+    assert_eq!(code(&output), 0, "{}", describe(&output));
+    assert!(!findings(&report).contains(&("requests".to_owned(), "CVE-2023-32681".to_owned())));
+    assert_eq!(report["suppressed"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn logs_can_be_json_lines_for_collectors() {
+    let (_, output) = scan(&["--log-format", "json", "-v"]);
+    assert_eq!(code(&output), 0, "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let events: Vec<Value> = stderr
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).expect("each log line is JSON"))
+        .collect();
+    assert!(!events.is_empty(), "{stderr}");
+    assert!(events.iter().all(|event| event["level"].is_string()));
+}
