@@ -6,6 +6,9 @@ use crate::support::{code, describe, fixture, plugin_dir, purser, SECRETS};
 /// The made-up token in `fixtures/images/debian/layers/1/app/config/.env`.
 const TOKEN: &str = "ghp_Zq8vN3rT6yW1bK4mP7sD0fH2jL5xC9aE3uR6";
 
+/// The made-up token in the Debian fixture's config `Env` and `history`.
+const ENV_TOKEN: &str = "glpat-Xq3vR8tN2yK6bW1mP9sD";
+
 fn scan(format: &str) -> std::process::Output {
     let plugins = plugin_dir(&[SECRETS]);
     purser()
@@ -39,6 +42,13 @@ fn a_deleted_credential_is_reported_with_the_layer_that_deleted_it() {
     assert_eq!(github["file_state"], "removed");
     assert_eq!(github["layer"]["index"], 1);
     assert_eq!(github["changed_in_layer"]["index"], 2);
+
+    let in_config: Vec<&str> = secrets
+        .iter()
+        .filter(|secret| secret["rule_id"] == "gitlab-pat")
+        .filter_map(|secret| secret["location"].as_str())
+        .collect();
+    assert_eq!(in_config, ["config.Env[2]", "history[3].created_by"]);
 }
 
 #[test]
@@ -53,6 +63,8 @@ fn no_format_prints_the_secret() {
         );
         assert!(everything.contains("github-pat"), "{format}: {everything}");
         assert!(!everything.contains(TOKEN), "{format} printed the token");
+        assert!(!everything.contains(ENV_TOKEN), "{format} printed the ENV token");
+        assert!(!everything.contains(&ENV_TOKEN[6..16]), "{format} printed part of it");
         assert!(
             !everything.contains(&TOKEN[4..20]),
             "{format} printed part of the token"
