@@ -1,12 +1,21 @@
-//! Throughput of the java analyzer on a layer of real jars: every jar of the PySpark 3.3.2
-//! distribution (Spark, Hadoop client, Hive, Jackson, Netty, ... : 248 jars, 289 MB), read from
-//! the package PyPI serves, which the benchmark does not download itself:
+//! Throughput of the java analyzer on a layer of real jars: the jars of two Spark distributions
+//! installed side by side, as in an image holding two apps: PySpark 3.3.2 (248 jars, 302 MB:
+//! Spark, Hadoop client, Hive, Jackson, Netty, ...) and the older PySpark 2.4.8 (226 jars,
+//! 244 MB: Scala 2.11 builds of Spark, Hadoop 2.7, Jackson 2.6, ...). The layer holds 474 jars
+//! and 546 MB; 36 jars are in both, so 438 differ in content. They are read from the packages
+//! PyPI serves, which the benchmark does not download itself:
 //!
 //! ```text
 //! pip download pyspark==3.3.2 --no-deps -d target/pyspark
+//! pip download pyspark==2.4.8 --no-deps --no-build-isolation -d target/pyspark
 //! ```
 //!
-//! Without it the benchmark prints how to get it and measures nothing.
+//! The second needs `--no-build-isolation` and a Python environment with `setuptools` and
+//! `wheel` installed (a fresh virtual environment will do): under build isolation pip installs
+//! a current `pypandoc` for the 2.4.8 `setup.py`, which calls a function `pypandoc` no longer
+//! has, and the download fails while preparing metadata.
+//!
+//! Without both packages the benchmark prints how to get them and measures nothing.
 //!
 //! Two baselines run over the same bytes in the same run: a sum of every byte (the cost of
 //! touching the layer once) and SHA-1 of every jar, which the analyzer computes anyway for the
@@ -23,6 +32,7 @@
     reason = "criterion_group! generates an undocumented public function"
 )]
 
+use std::collections::HashSet;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,11 +42,34 @@ use purser_analyzer_java::JavaAnalyzer;
 use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding};
 use sha1::{Digest, Sha1};
 
-/// Where `pip download` leaves the PySpark package, relative to the workspace root.
+/// Where `pip download` leaves the PySpark packages, relative to the workspace root.
 const PYSPARK_DIRECTORY: &str = "target/pyspark";
 
 /// The most one jar (with any jars nested in it) may inflate in the pre-flight check.
 const INFLATION_CHECK_LIMIT: u64 = 1 << 20;
+
+/// One Spark distribution of the layer: the PySpark release it comes from, where its jars are
+/// installed in the image and how to download it.
+struct Distribution {
+    version: &'static str,
+    jar_folder: &'static str,
+    download: &'static str,
+}
+
+/// The distributions the layer holds, each in its own folder as two apps would install them.
+const DISTRIBUTIONS: [Distribution; 2] = [
+    Distribution {
+        version: "3.3.2",
+        jar_folder: "usr/lib/python3/dist-packages/pyspark/jars",
+        download: "pip download pyspark==3.3.2 --no-deps -d target/pyspark",
+    },
+    Distribution {
+        version: "2.4.8",
+        jar_folder: "opt/legacy-etl/venv/lib/python3.7/site-packages/pyspark/jars",
+        download: "pip download pyspark==2.4.8 --no-deps --no-build-isolation -d target/pyspark \
+                   (from an environment with setuptools and wheel)",
+    },
+];
 
 /// One jar of the layer: its path in the image and its bytes.
 struct Jar {
@@ -44,11 +77,14 @@ struct Jar {
     bytes: Vec<u8>,
 }
 
-/// The PySpark package file (sdist `.tar.gz` or wheel `.whl`) in [`PYSPARK_DIRECTORY`].
-fn pyspark_package() -> Option<PathBuf> {
+/// The package file (sdist `.tar.gz` or wheel `.whl`) of PySpark `version` in
+/// [`PYSPARK_DIRECTORY`].
+fn pyspark_package(version: &str) -> Option<PathBuf> {
     let directory = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .join(PYSPARK_DIRECTORY);
+    let sdist = format!("pyspark-{version}.tar.gz");
+    let wheel_prefix = format!("pyspark-{version}-");
     let mut found: Vec<PathBuf> = std::fs::read_dir(directory)
         .ok()?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -56,8 +92,7 @@ fn pyspark_package() -> Option<PathBuf> {
             path.file_name()
                 .and_then(|name| name.to_str())
                 .is_some_and(|name| {
-                    name.starts_with("pyspark-")
-                        && (name.ends_with(".tar.gz") || name.ends_with(".whl"))
+                    name == sdist || (name.starts_with(&wheel_prefix) && name.ends_with(".whl"))
                 })
         })
         .collect();
@@ -66,8 +101,8 @@ fn pyspark_package() -> Option<PathBuf> {
 }
 
 /// The jars inside the PySpark package at `package`, as the layer a `pip install` would give:
-/// each under `usr/lib/python3/dist-packages/pyspark/jars/`.
-fn layer_jars(package: &Path) -> Vec<Jar> {
+/// each under `jar_folder`.
+fn layer_jars(package: &Path, jar_folder: &str) -> Vec<Jar> {
     let bytes = std::fs::read(package)
         .unwrap_or_else(|error| panic!("failed to read {}: {error}", package.display()));
     let mut members = if package
@@ -86,11 +121,55 @@ fn layer_jars(package: &Path) -> Vec<Jar> {
         .map(|(name, bytes)| {
             let file = name.rsplit('/').next().unwrap_or(&name);
             Jar {
-                path: format!("usr/lib/python3/dist-packages/pyspark/jars/{file}"),
+                path: format!("{jar_folder}/{file}"),
                 bytes,
             }
         })
         .collect()
+}
+
+/// The jars of every distribution in [`DISTRIBUTIONS`], or the download commands of the
+/// packages missing from [`PYSPARK_DIRECTORY`].
+fn layer_of_all_distributions() -> Result<Vec<Jar>, Vec<&'static str>> {
+    let mut packages = Vec::new();
+    let mut missing = Vec::new();
+    for distribution in &DISTRIBUTIONS {
+        match pyspark_package(distribution.version) {
+            Some(package) => packages.push((distribution, package)),
+            None => missing.push(distribution.download),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+
+    let mut jars = Vec::new();
+    for (distribution, package) in packages {
+        let distribution_jars = layer_jars(&package, distribution.jar_folder);
+        let bytes: u64 = distribution_jars
+            .iter()
+            .map(|jar| jar.bytes.len() as u64)
+            .sum();
+        eprintln!(
+            "PySpark {}: {} jars, {:.1} MB from {}, under {}/",
+            distribution.version,
+            distribution_jars.len(),
+            bytes as f64 / 1e6,
+            package.display(),
+            distribution.jar_folder
+        );
+        jars.extend(distribution_jars);
+    }
+    Ok(jars)
+}
+
+/// How many jars of the layer differ in content (by SHA-1).
+fn distinct_jars(jars: &[Jar]) -> usize {
+    let digests: HashSet<[u8; 20]> = jars
+        .iter()
+        .map(|jar| Sha1::digest(&jar.bytes).into())
+        .collect();
+    digests.len()
 }
 
 /// Every regular member of a gzip-compressed tar (the sdist).
@@ -194,20 +273,23 @@ fn check_inflation(jars: &[Jar]) {
 }
 
 fn real_jars(criterion: &mut Criterion) {
-    let Some(package) = pyspark_package() else {
-        eprintln!(
-            "skipped: no PySpark package in {PYSPARK_DIRECTORY}; run \
-             `pip download pyspark==3.3.2 --no-deps -d {PYSPARK_DIRECTORY}` first"
-        );
-        return;
+    let jars = match layer_of_all_distributions() {
+        Ok(jars) => jars,
+        Err(missing) => {
+            eprintln!(
+                "skipped: PySpark packages missing from {PYSPARK_DIRECTORY}; from the workspace \
+                 root run:\n  {}",
+                missing.join("\n  ")
+            );
+            return;
+        }
     };
-    let jars = layer_jars(&package);
     let bytes: u64 = jars.iter().map(|jar| jar.bytes.len() as u64).sum();
     eprintln!(
-        "layer: {} jars, {:.1} MB from {}",
+        "layer: {} jars ({} distinct), {:.1} MB",
         jars.len(),
-        bytes as f64 / 1e6,
-        package.display()
+        distinct_jars(&jars),
+        bytes as f64 / 1e6
     );
     check_inflation(&jars);
     let analyzer = JavaAnalyzer::default();
