@@ -50,7 +50,8 @@
 //!   memory before it is refused.
 //! - Limitation: archive names are matched by the engine case-sensitively, so `APP.JAR` in the
 //!   image is not read (nested entries are matched case-insensitively).
-//! - Limitation: `pom.xml` property references (`${revision}`) are not resolved; such a file
+//! - Limitation: `pom.xml` property references are resolved only from the same file (its
+//!   `<properties>`, `project.*` and `project.parent.*`); a reference to a parent pom's property
 //!   gives a warning instead of a package.
 //! - Limitation: archives larger than [`MAX_ARCHIVE_SIZE`] are not read; the engine reports them
 //!   as not looked at.
