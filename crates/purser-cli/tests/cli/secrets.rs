@@ -63,8 +63,14 @@ fn no_format_prints_the_secret() {
         );
         assert!(everything.contains("github-pat"), "{format}: {everything}");
         assert!(!everything.contains(TOKEN), "{format} printed the token");
-        assert!(!everything.contains(ENV_TOKEN), "{format} printed the ENV token");
-        assert!(!everything.contains(&ENV_TOKEN[6..16]), "{format} printed part of it");
+        assert!(
+            !everything.contains(ENV_TOKEN),
+            "{format} printed the ENV token"
+        );
+        assert!(
+            !everything.contains(&ENV_TOKEN[6..16]),
+            "{format} printed part of it"
+        );
         assert!(
             !everything.contains(&TOKEN[4..20]),
             "{format} printed part of the token"
