@@ -62,6 +62,42 @@ impl AnalyzerError {
             ))),
         }
     }
+
+    /// Reads the options of an analyzer whose only option is `max_file_size` (bytes, a positive
+    /// integer): `null` or `{}` give `default`.
+    ///
+    /// # Errors
+    ///
+    /// When `options` is neither `null` nor an object, names another option, or gives a limit
+    /// that is not a positive integer; the message names `analyzer`.
+    pub fn max_file_size_only(
+        analyzer: &str,
+        options: &serde_json::Value,
+        default: u64,
+    ) -> Result<u64, Self> {
+        if options.is_null() {
+            return Ok(default);
+        }
+        let Some(object) = options.as_object() else {
+            return Err(AnalyzerError::new(format!(
+                "the {analyzer} analyzer options must be a JSON object, not {options}"
+            )));
+        };
+        let mut limit = default;
+        for (key, value) in object {
+            if key != "max_file_size" {
+                return Err(AnalyzerError::new(format!(
+                    "unknown {analyzer} analyzer option `{key}`; the only option is max_file_size"
+                )));
+            }
+            limit = value.as_u64().filter(|limit| *limit > 0).ok_or_else(|| {
+                AnalyzerError::new(format!(
+                    "{analyzer} analyzer option `{key}` must be a positive integer, not {value}"
+                ))
+            })?;
+        }
+        Ok(limit)
+    }
 }
 
 impl From<String> for AnalyzerError {
@@ -155,6 +191,26 @@ pub trait Analyzer: Sized + Send + Sync + 'static {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_size_limit_is_read_and_anything_else_refused() {
+        let read = |options| AnalyzerError::max_file_size_only("ruby", &options, 7);
+        assert_eq!(read(serde_json::Value::Null), Ok(7));
+        assert_eq!(read(serde_json::json!({})), Ok(7));
+        assert_eq!(read(serde_json::json!({"max_file_size": 10})), Ok(10));
+        for bad in [
+            serde_json::json!("x"),
+            serde_json::json!({"max_file_size": 0}),
+            serde_json::json!({"size": 1}),
+        ] {
+            let error = read(bad.clone()).expect_err("refused");
+            assert!(
+                error.message().contains("ruby"),
+                "{bad}: {}",
+                error.message()
+            );
+        }
+    }
 
     #[test]
     fn only_null_or_an_empty_object_means_no_options() {

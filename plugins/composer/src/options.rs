@@ -29,28 +29,12 @@ impl Options {
     /// When `options` is neither `null` nor an object, names an unknown option, or gives a
     /// limit that is not a positive integer.
     pub fn from_json(options: &serde_json::Value) -> Result<Self, AnalyzerError> {
-        let mut parsed = Options::default();
-        if options.is_null() {
-            return Ok(parsed);
-        }
-        let Some(object) = options.as_object() else {
-            return Err(AnalyzerError::new(format!(
-                "the composer analyzer options must be a JSON object, not {options}"
-            )));
-        };
-        for (key, value) in object {
-            if key != "max_file_size" {
-                return Err(AnalyzerError::new(format!(
-                    "unknown composer analyzer option `{key}`; the only option is max_file_size"
-                )));
-            }
-            parsed.max_file_size = value.as_u64().filter(|limit| *limit > 0).ok_or_else(|| {
-                AnalyzerError::new(format!(
-                    "composer analyzer option `{key}` must be a positive integer, not {value}"
-                ))
-            })?;
-        }
-        Ok(parsed)
+        let max_file_size = AnalyzerError::max_file_size_only(
+            "composer",
+            options,
+            Options::default().max_file_size,
+        )?;
+        Ok(Options { max_file_size })
     }
 }
 
