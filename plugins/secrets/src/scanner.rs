@@ -8,7 +8,7 @@
 //! keywords is looked at once. A rule never reports two overlapping matches, and a generic rule's
 //! match gives way to a specific rule's match on the same secret.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use crate::redact::{entropy, redact};
 use crate::rule::Rule;
@@ -86,9 +86,12 @@ impl Scanner {
                 }
             }
         }
+        // A full DFA: the built-in keywords make it under 0.5 MB, and on real text it scans
+        // about three times as fast as the default contiguous NFA (see BENCHMARKS.md).
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&keywords)?;
         let max_span = rules
             .rules
@@ -326,6 +329,14 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn the_keyword_automaton_stays_small() {
+        let scanner = Scanner::new(RuleSet::builtin().expect("rules")).expect("scanner");
+        let bytes = scanner.automaton().memory_usage();
+        eprintln!("keyword automaton: {bytes} bytes");
+        assert!(bytes < 16 << 20, "{bytes} bytes");
     }
 
     #[test]
