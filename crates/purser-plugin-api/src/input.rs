@@ -26,6 +26,35 @@ impl<'a> FileInput<'a> {
         self.path.rsplit('/').next().unwrap_or(self.path)
     }
 
+    /// Why a file that must be read whole (JSON, YAML, TOML, a zip) cannot be: it is over the
+    /// analyzer's size `limit` (set with the option `option`), or the engine handed over only
+    /// its beginning. `None` when the whole file is here and within the limit. The warning names
+    /// the file, the sizes and what to raise; `analyzer` names the analyzer in it.
+    pub fn not_whole(&self, analyzer: &str, limit: u64, option: &str) -> Option<crate::Diagnostic> {
+        if self.size > limit {
+            return Some(crate::Diagnostic::warning(
+                self.path,
+                format!(
+                    "the file is {} bytes, over the {analyzer} analyzer's limit of {limit} bytes \
+                     (option {option}); not read",
+                    self.size
+                ),
+            ));
+        }
+        if self.truncated || (self.contents.len() as u64) < self.size {
+            return Some(crate::Diagnostic::warning(
+                self.path,
+                format!(
+                    "only {} of the file's {} bytes were handed over (the engine's read limit); \
+                     not read, as it cannot be read in part",
+                    self.contents.len(),
+                    self.size
+                ),
+            ));
+        }
+        None
+    }
+
     /// For databases of records separated by blank lines (dpkg's status, apk's installed): the
     /// contents, or, when the engine handed over only the beginning of the file, the contents up
     /// to the end of the last whole record, with a warning in `findings` saying what was left
@@ -123,6 +152,46 @@ pub struct ImageInput<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_must_be_whole_and_within_the_limit() {
+        let contents = b"{\"a\": 1}";
+        let file = |size: u64, truncated: bool| FileInput {
+            path: "app/package-lock.json",
+            size,
+            mode: 0o644,
+            contents,
+            truncated,
+        };
+        let whole = contents.len() as u64;
+        assert!(file(whole, false)
+            .not_whole("npm", 100, "max_lock_size")
+            .is_none());
+
+        let over = file(whole, false)
+            .not_whole("npm", 4, "max_lock_size")
+            .expect("over the limit");
+        assert_eq!(over.path, "app/package-lock.json");
+        assert!(
+            over.message.contains("npm analyzer's limit of 4 bytes"),
+            "{}",
+            over.message
+        );
+        assert!(
+            over.message.contains("option max_lock_size"),
+            "{}",
+            over.message
+        );
+
+        let cut = file(900, true)
+            .not_whole("npm", 1000, "max_lock_size")
+            .expect("cut by the engine");
+        assert!(
+            cut.message.contains("only 8 of the file's 900 bytes"),
+            "{}",
+            cut.message
+        );
+    }
 
     #[test]
     fn a_cut_record_ends_at_the_last_empty_line() {

@@ -1,8 +1,8 @@
 //! The [`Analyzer`] implementation: requests, size limits, and routing each file to its reader.
 
 use purser_plugin_api::{
-    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, Diagnostic, FileInput, FileRequest,
-    Finding, LayerContext,
+    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, FileInput, FileRequest, Finding,
+    LayerContext,
 };
 
 use crate::options::Options;
@@ -113,7 +113,7 @@ impl Analyzer for NpmAnalyzer {
             ));
         };
 
-        if let Some(diagnostic) = unreadable(file, limit, option) {
+        if let Some(diagnostic) = file.not_whole("npm", limit, option) {
             findings.push(Finding::Diagnostic(diagnostic));
             return Ok(());
         }
@@ -142,31 +142,4 @@ impl Analyzer for NpmAnalyzer {
         );
         Ok(())
     }
-}
-
-/// Why the file cannot be read whole: over the analyzer's limit, or cut by the engine's read
-/// limit (neither JSON nor YAML can be read in part).
-fn unreadable(file: &FileInput<'_>, limit: u64, option: &str) -> Option<Diagnostic> {
-    if file.size > limit {
-        return Some(Diagnostic::warning(
-            file.path,
-            format!(
-                "the file is {} bytes, over the npm analyzer's limit of {limit} bytes \
-                 (option {option}); not read",
-                file.size
-            ),
-        ));
-    }
-    if file.truncated || (file.contents.len() as u64) < file.size {
-        return Some(Diagnostic::warning(
-            file.path,
-            format!(
-                "only {} of the file's {} bytes were handed over (the engine's read limit); \
-                 not read, as it cannot be parsed in part",
-                file.contents.len(),
-                file.size
-            ),
-        ));
-    }
-    None
 }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use purser_plugin_api::{
-    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, Diagnostic, FileInput, FileRequest,
-    Finding, LayerContext,
+    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, FileInput, FileRequest, Finding,
+    LayerContext,
 };
 
 use crate::installed::{read_installed, record_file_count, InstalledForm};
@@ -135,7 +135,7 @@ impl Analyzer for PythonAnalyzer {
                 "the engine dispatched a file this analyzer did not request",
             ));
         };
-        if let Some(diagnostic) = unreadable(file, limit, option) {
+        if let Some(diagnostic) = file.not_whole("python", limit, option) {
             findings.push(Finding::Diagnostic(diagnostic));
             return Ok(());
         }
@@ -197,31 +197,4 @@ fn push_reading(reading: Reading, path: &str, findings: &mut Vec<Finding>) {
             .into_iter()
             .map(|package| Finding::Package(package.into_package(path))),
     );
-}
-
-/// Why the file cannot be read whole: over the analyzer's limit, or cut by the engine's read
-/// limit (a zip directory sits at the end, and a cut lock would lose packages silently).
-fn unreadable(file: &FileInput<'_>, limit: u64, option: &str) -> Option<Diagnostic> {
-    if file.size > limit {
-        return Some(Diagnostic::warning(
-            file.path,
-            format!(
-                "the file is {} bytes, over the python analyzer's limit of {limit} bytes \
-                 (option {option}); not read",
-                file.size
-            ),
-        ));
-    }
-    if file.truncated || (file.contents.len() as u64) < file.size {
-        return Some(Diagnostic::warning(
-            file.path,
-            format!(
-                "only {} of the file's {} bytes were handed over (the engine's read limit); \
-                 not read",
-                file.contents.len(),
-                file.size
-            ),
-        ));
-    }
-    None
 }

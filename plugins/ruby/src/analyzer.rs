@@ -2,8 +2,8 @@
 //! reader.
 
 use purser_plugin_api::{
-    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, Diagnostic, FileInput, FileRequest,
-    Finding, LayerContext,
+    Analyzer, AnalyzerError, AnalyzerInfo, AnalyzerRequests, FileInput, FileRequest, Finding,
+    LayerContext,
 };
 
 use crate::gemfile_lock::read_gemfile_lock;
@@ -89,7 +89,9 @@ impl Analyzer for RubyAnalyzer {
                 "the engine dispatched a file this analyzer did not request",
             ));
         }
-        if let Some(diagnostic) = unreadable(file, self.options.max_file_size) {
+        if let Some(diagnostic) =
+            file.not_whole("ruby", self.options.max_file_size, "max_file_size")
+        {
             findings.push(Finding::Diagnostic(diagnostic));
             return Ok(());
         }
@@ -112,31 +114,4 @@ impl Analyzer for RubyAnalyzer {
     fn finish_layer(&self, _layer: (), _findings: &mut Vec<Finding>) -> Result<(), AnalyzerError> {
         Ok(())
     }
-}
-
-/// Why the file cannot be read whole: over the analyzer's limit, or cut by the engine's read
-/// limit (a cut lock would lose gems silently).
-fn unreadable(file: &FileInput<'_>, limit: u64) -> Option<Diagnostic> {
-    if file.size > limit {
-        return Some(Diagnostic::warning(
-            file.path,
-            format!(
-                "the file is {} bytes, over the ruby analyzer's limit of {limit} bytes \
-                 (option max_file_size); not read",
-                file.size
-            ),
-        ));
-    }
-    if file.truncated || (file.contents.len() as u64) < file.size {
-        return Some(Diagnostic::warning(
-            file.path,
-            format!(
-                "only {} of the file's {} bytes were handed over (the engine's read limit); \
-                 not read",
-                file.contents.len(),
-                file.size
-            ),
-        ));
-    }
-    None
 }
