@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use purser_engine::matcher::RequestMatcher;
-use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding, LayerContext, Package};
-use purser_plugin_harness::Plugin;
+use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding, LayerContext};
+use purser_plugin_harness::{packages, whole_file, Plugin};
 
 use crate::{purser_analyzer_entry, ComposerAnalyzer};
 
@@ -21,13 +21,7 @@ fn testdata(name: &str) -> Vec<u8> {
 }
 
 fn input<'a>(path: &'a str, contents: &'a [u8]) -> FileInput<'a> {
-    FileInput {
-        path,
-        size: contents.len() as u64,
-        mode: 0o644,
-        contents,
-        truncated: false,
-    }
+    whole_file(path, contents, 0o644)
 }
 
 /// The findings of the exported table for the given files, in one layer.
@@ -43,16 +37,6 @@ fn scan(files: &[FileInput<'_>]) -> Vec<Finding> {
 fn scan_one(path: &str, testdata_file: &str) -> Vec<Finding> {
     let contents = testdata(testdata_file);
     scan(&[input(path, &contents)])
-}
-
-fn packages(findings: &[Finding]) -> Vec<&Package> {
-    findings
-        .iter()
-        .filter_map(|finding| match finding {
-            Finding::Package(package) => Some(package),
-            _ => None,
-        })
-        .collect()
 }
 
 /// `(level, path, message)` of every diagnostic.

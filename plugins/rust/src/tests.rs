@@ -2,8 +2,8 @@
 //! `testdata/SOURCES.md`), hostile variants of it made by patching its bytes, the peers'
 //! `Cargo.lock` fixtures, and the exported table driven through `purser-plugin-harness`.
 
-use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding, LayerContext, Package};
-use purser_plugin_harness::Plugin;
+use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding, LayerContext};
+use purser_plugin_harness::{packages, whole_file, Plugin};
 
 use crate::{analyze_executable, purser_analyzer_entry, RustAnalyzer, SECTION_NAME};
 
@@ -15,13 +15,7 @@ fn testdata(name: &str) -> Vec<u8> {
 
 /// A file input for `contents` at `path`.
 fn input<'a>(path: &'a str, contents: &'a [u8]) -> FileInput<'a> {
-    FileInput {
-        path,
-        size: contents.len() as u64,
-        mode: 0o755,
-        contents,
-        truncated: false,
-    }
+    whole_file(path, contents, 0o755)
 }
 
 /// The findings of the exported table for the given files, in one layer.
@@ -41,17 +35,6 @@ fn findings_of(contents: &[u8]) -> Vec<Finding> {
     let mut findings = Vec::new();
     analyze_executable(&input("usr/bin/demo", contents), &mut findings);
     findings
-}
-
-/// The packages among `findings`.
-fn packages(findings: &[Finding]) -> Vec<&Package> {
-    findings
-        .iter()
-        .filter_map(|finding| match finding {
-            Finding::Package(package) => Some(package),
-            _ => None,
-        })
-        .collect()
 }
 
 /// `(name, version, source)` of the packages among `findings`.

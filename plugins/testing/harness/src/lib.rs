@@ -33,10 +33,12 @@
 #![allow(unsafe_code)]
 
 mod call;
+mod findings;
 mod header;
 mod plugin;
 mod views;
 
 pub use call::CallError;
+pub use findings::{packages, whole_file};
 pub use header::{check_header, HeaderError};
 pub use plugin::{Instance, Plugin, Session};
