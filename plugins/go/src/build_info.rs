@@ -11,7 +11,7 @@
 //! 16-byte sentinels, stripped here.
 
 use crate::error::BuildInfoError;
-use crate::executable::Executable;
+use crate::executable::{Executable, DATA_SEARCH_WINDOW};
 
 /// The magic that starts the blob.
 pub const BUILD_INFO_MAGIC: &[u8; 14] = b"\xff Go buildinf:";
@@ -31,6 +31,12 @@ const FLAG_BIG_ENDIAN: u8 = 1;
 /// Longest string followed through a pointer (the module list of the largest binaries seen is a
 /// few hundred KiB); a longer claim is treated as a lie.
 const MAX_POINTED_STRING: u64 = 16 << 20;
+
+/// The first string of the blob, for messages.
+const GO_VERSION: &str = "Go version";
+
+/// The second string of the blob, for messages.
+const MODULE_INFO: &str = "module information";
 
 /// The two strings the blob carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,20 +61,22 @@ pub fn read_build_info(
     let Some(region) = executable.build_info_region()? else {
         return Ok(None);
     };
-    let Some(blob) = find_blob(region) else {
+    let Some(blob) = find_blob(region.bytes) else {
         return Ok(None);
     };
     let pointer_size = blob[14];
     let flags = blob[15];
 
     let (go_version, module_info) = if flags & FLAG_INLINE_STRINGS != 0 {
-        let (version, rest) = length_prefixed(&blob[HEADER_SIZE..])?;
-        let (module_info, _) = length_prefixed(rest)?;
+        let inline = |bytes, string| length_prefixed(bytes, string, region.name);
+        let (version, rest) = inline(&blob[HEADER_SIZE..], GO_VERSION)?;
+        let (module_info, _) = inline(rest, MODULE_INFO)?;
         (version, module_info)
     } else {
         let pointers = Pointers::new(pointer_size, flags & FLAG_BIG_ENDIAN != 0)?;
-        let version = pointers.follow_string(executable, &blob[16..])?;
-        let module_info = pointers.follow_string(executable, &blob[16 + pointers.size..])?;
+        let version = pointers.follow_string(executable, &blob[16..], GO_VERSION)?;
+        let module_info =
+            pointers.follow_string(executable, &blob[16 + pointers.size..], MODULE_INFO)?;
         (version, module_info)
     };
 
@@ -85,45 +93,56 @@ pub fn read_build_info(
 }
 
 /// The blob, from its magic to the end of `region`: the first occurrence of the magic at a
-/// 16-byte aligned offset with a whole header after it.
+/// 16-byte aligned offset in the first [`DATA_SEARCH_WINDOW`] bytes, with a whole header after
+/// it. Only the search is bounded by the window: a blob found in it keeps the rest of the
+/// region, which the module information of a large program can fill well past the window.
 fn find_blob(region: &[u8]) -> Option<&[u8]> {
-    (0..region.len())
+    (0..region.len().min(DATA_SEARCH_WINDOW))
         .step_by(ALIGNMENT)
         .map(|offset| &region[offset..])
         .find(|rest| rest.len() >= HEADER_SIZE && rest.starts_with(BUILD_INFO_MAGIC))
 }
 
-/// Splits a string prefixed by its unsigned LEB128 length off `bytes`.
-fn length_prefixed(bytes: &[u8]) -> Result<(&[u8], &[u8]), BuildInfoError> {
-    let (length, used) = read_uvarint(bytes)?;
+/// Splits the `string` prefixed by its unsigned LEB128 length off `bytes`, which lie in
+/// `region`. The claimed length is checked against the bytes left before anything is sliced or
+/// allocated, so a lying prefix costs nothing.
+fn length_prefixed<'data>(
+    bytes: &'data [u8],
+    string: &'static str,
+    region: &'static str,
+) -> Result<(&'data [u8], &'data [u8]), BuildInfoError> {
+    let (length, used) = read_uvarint(bytes).ok_or(BuildInfoError::Varint(string))?;
     let rest = &bytes[used..];
     let length_usize = usize::try_from(length)
         .ok()
         .filter(|length| *length <= rest.len());
     let Some(length) = length_usize else {
         return Err(BuildInfoError::StringLength {
+            string,
             claimed: length,
             available: rest.len(),
+            region,
         });
     };
     Ok(rest.split_at(length))
 }
 
-/// An unsigned LEB128 number and how many bytes it took.
-fn read_uvarint(bytes: &[u8]) -> Result<(u64, usize), BuildInfoError> {
+/// An unsigned LEB128 number and how many bytes it took; `None` when it is cut off or does not
+/// fit 64 bits.
+fn read_uvarint(bytes: &[u8]) -> Option<(u64, usize)> {
     let mut value = 0u64;
     for (index, byte) in bytes.iter().take(10).enumerate() {
         let bits = u64::from(byte & 0x7f);
         let shift = 7 * index as u32;
         if index == 9 && *byte > 1 {
-            return Err(BuildInfoError::Varint);
+            return None;
         }
         value |= bits << shift;
         if byte & 0x80 == 0 {
-            return Ok((value, index + 1));
+            return Some((value, index + 1));
         }
     }
-    Err(BuildInfoError::Varint)
+    None
 }
 
 /// The module information without the sentinels the `go` command frames it with, or an empty
@@ -168,20 +187,22 @@ impl Pointers {
         }
     }
 
-    /// The Go string whose header the pointer at the start of `bytes` addresses.
+    /// The Go `string` whose header the pointer at the start of `bytes` addresses.
     fn follow_string<'data>(
         &self,
         executable: &Executable<'data>,
         bytes: &[u8],
+        string: &'static str,
     ) -> Result<&'data [u8], BuildInfoError> {
         let header_address = self.read(bytes);
         let header = executable.read_at_address(header_address, 2 * self.size as u64)?;
         let data_address = self.read(header);
         let length = self.read(&header[self.size..]);
         if length > MAX_POINTED_STRING {
-            return Err(BuildInfoError::StringLength {
+            return Err(BuildInfoError::PointedStringTooLong {
+                string,
                 claimed: length,
-                available: usize::try_from(MAX_POINTED_STRING).unwrap_or(usize::MAX),
+                limit: MAX_POINTED_STRING,
             });
         }
         executable.read_at_address(data_address, length)
@@ -194,24 +215,35 @@ mod tests {
 
     #[test]
     fn varints_decode_and_overlong_ones_fail() {
-        assert_eq!(read_uvarint(&[0x05]), Ok((5, 1)));
-        assert_eq!(read_uvarint(&[0xac, 0x02]), Ok((300, 2)));
-        assert_eq!(read_uvarint(&[0x80]), Err(BuildInfoError::Varint));
-        assert_eq!(read_uvarint(&[0xff; 11]), Err(BuildInfoError::Varint));
+        assert_eq!(read_uvarint(&[0x05]), Some((5, 1)));
+        assert_eq!(read_uvarint(&[0xac, 0x02]), Some((300, 2)));
+        let max = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+        assert_eq!(read_uvarint(&max), Some((u64::MAX, 10)));
+        assert_eq!(read_uvarint(&[0x80]), None);
+        assert_eq!(read_uvarint(&[0xff; 11]), None);
+        let mut over = max;
+        over[9] = 0x02;
+        assert_eq!(read_uvarint(&over), None);
     }
 
     #[test]
     fn a_length_beyond_the_data_is_refused() {
         assert_eq!(
-            length_prefixed(&[0xff, 0xff, 0x03, b'g', b'o']),
+            length_prefixed(&[0xff, 0xff, 0x03, b'g', b'o'], GO_VERSION, "section x"),
             Err(BuildInfoError::StringLength {
+                string: GO_VERSION,
                 claimed: 65535,
-                available: 2
+                available: 2,
+                region: "section x",
             })
         );
         assert_eq!(
-            length_prefixed(&[2, b'g', b'o', b'!']),
+            length_prefixed(&[2, b'g', b'o', b'!'], GO_VERSION, "section x"),
             Ok((&b"go"[..], &b"!"[..]))
+        );
+        assert_eq!(
+            length_prefixed(&[0x80, 0x80], MODULE_INFO, "section x"),
+            Err(BuildInfoError::Varint(MODULE_INFO))
         );
     }
 
@@ -222,6 +254,16 @@ mod tests {
         assert!(find_blob(&region).is_none());
         region[32..46].copy_from_slice(BUILD_INFO_MAGIC);
         assert_eq!(find_blob(&region).map(<[u8]>::len), Some(48));
+    }
+
+    #[test]
+    fn the_search_is_bounded_by_the_window_but_the_blob_is_not() {
+        let mut region = vec![0u8; DATA_SEARCH_WINDOW + 4096];
+        let late = DATA_SEARCH_WINDOW;
+        region[late..late + 14].copy_from_slice(BUILD_INFO_MAGIC);
+        assert!(find_blob(&region).is_none());
+        region[16..30].copy_from_slice(BUILD_INFO_MAGIC);
+        assert_eq!(find_blob(&region).map(<[u8]>::len), Some(region.len() - 16));
     }
 
     #[test]

@@ -17,6 +17,15 @@ pub const DATA_SEARCH_WINDOW: usize = 64 << 10;
 /// ELF program header flag: writable segment.
 const PF_W: u32 = 2;
 
+/// The file bytes that hold the build information, and what they are, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region<'data> {
+    /// The bytes of the section or segment.
+    pub bytes: &'data [u8],
+    /// `section .go.buildinfo`, `the first writable segment`, ...
+    pub name: &'static str,
+}
+
 /// The object formats this analyzer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -108,22 +117,26 @@ impl<'data> Executable<'data> {
     }
 
     /// The bytes where the Go linker puts the build information: its own section where the
-    /// format has one (`.go.buildinfo`, `__go_buildinfo`), else the start of the first writable
-    /// data (up to [`DATA_SEARCH_WINDOW`] bytes), as `debug/buildinfo` looks for it.
+    /// format has one (`.go.buildinfo`, `__go_buildinfo`, PE `.data`), else the first writable
+    /// data segment, as `debug/buildinfo` looks for it. The blob starts in the first
+    /// [`DATA_SEARCH_WINDOW`] bytes of the region; its strings may run on to the region's end.
     ///
     /// # Errors
     ///
     /// When the section found lies outside the file.
-    pub fn build_info_region(&self) -> Result<Option<&'data [u8]>, BuildInfoError> {
-        let dedicated = match self.format {
-            Format::Elf => ".go.buildinfo",
-            Format::MachO => "__go_buildinfo",
-            Format::Pe => ".data",
+    pub fn build_info_region(&self) -> Result<Option<Region<'data>>, BuildInfoError> {
+        let (dedicated, name) = match self.format {
+            Format::Elf => (".go.buildinfo", "section .go.buildinfo"),
+            Format::MachO => ("__go_buildinfo", "section __go_buildinfo"),
+            Format::Pe => (".data", "section .data"),
         };
         if let Some(bytes) = self.section(dedicated)? {
-            return Ok(Some(window(bytes)));
+            return Ok(Some(Region { bytes, name }));
         }
-        Ok(self.writable_data().map(window))
+        Ok(self.writable_data().map(|bytes| Region {
+            bytes,
+            name: "the first writable segment",
+        }))
     }
 
     /// The file bytes of the first writable data segment (ELF `PT_LOAD` with `PF_W`, Mach-O
@@ -160,7 +173,7 @@ impl<'data> Executable<'data> {
                 let end = usize::try_from(end).ok()?;
                 data.get(start..end)
             })
-            .ok_or(BuildInfoError::Address(address))
+            .ok_or(BuildInfoError::Address { address, length })
     }
 
     /// Whether the headers say the file was linked by the Go toolchain, even though it carries
@@ -204,11 +217,6 @@ fn first_fat_arch<'data, Arch: FatArch>(
         .first()
         .ok_or_else(|| headers("universal file lists no architecture".to_owned()))?;
     first.data(data).map_err(|error| headers(error.to_string()))
-}
-
-/// The first [`DATA_SEARCH_WINDOW`] bytes of `bytes`.
-fn window(bytes: &[u8]) -> &[u8] {
-    &bytes[..bytes.len().min(DATA_SEARCH_WINDOW)]
 }
 
 /// Whether `needle` occurs in `haystack`.

@@ -7,9 +7,11 @@
 //!   files by content, so the first four bytes decide: ELF, Mach-O (thin or universal) and PE go
 //!   on, anything else (scripts, data) is dropped without a word. Only the headers and the
 //!   bytes of the build-information section are then touched (`.go.buildinfo` in ELF,
-//!   `__go_buildinfo` in Mach-O, the start of `.data` in PE; without section headers, the first
-//!   64 KiB of the first writable segment), so a memory-mapped layer pages in a few KiB per
-//!   executable. Older (Go 1.13 to 1.17) binaries need two more reads at the addresses their
+//!   `__go_buildinfo` in Mach-O, `.data` in PE; without section headers, the first writable
+//!   segment). The blob's magic is looked for in the first 64 KiB of that region only; the
+//!   strings after it are read as far as their lengths say, and a length running past the
+//!   region is refused rather than read on into the rest of the file. A memory-mapped layer so
+//!   pages in a few KiB per executable. Older (Go 1.13 to 1.17) binaries need two more reads at the addresses their
 //!   header points to.
 //! - Files named `go.mod`, up to [`MAX_GO_MOD_SIZE`].
 //!
@@ -62,7 +64,7 @@ mod tests;
 pub use analyzer::{analyze_executable, GoAnalyzer, MAX_GO_MOD_SIZE};
 pub use build_info::{read_build_info, RawBuildInfo, BUILD_INFO_MAGIC};
 pub use error::BuildInfoError;
-pub use executable::{sniff_format, Executable, Format, DATA_SEARCH_WINDOW};
+pub use executable::{sniff_format, Executable, Format, Region, DATA_SEARCH_WINDOW};
 pub use go_mod::{go_mod_packages, parse_go_mod, GoMod};
 pub use module_info::{parse_module_info, Module, ModuleInfo};
 pub use packages::{

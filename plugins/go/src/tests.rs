@@ -257,6 +257,23 @@ fn pointer_build_info_of_go_before_1_18() {
     let (level, message) = only_diagnostic(&findings_of(&binary));
     assert_eq!(level, DiagnosticLevel::Warning);
     assert!(message.contains("address 0xdead0000"), "{message}");
+
+    // A module string header claiming 1 GiB is refused before anything is read, and one
+    // claiming 1 MiB, more than the file holds, names the read that failed.
+    for (claimed, expected) in [
+        (
+            1u64 << 30,
+            "points at a module information of 1073741824 bytes, over the 16777216 bytes any Go \
+             executable holds",
+        ),
+        (1 << 20, "points at 1048576 bytes at address"),
+    ] {
+        let mut lying = data.clone();
+        lying[24..32].copy_from_slice(&claimed.to_le_bytes());
+        let binary = elf(&[(".data", &lying), (".go.buildinfo", &blob)]);
+        let (_, message) = only_diagnostic(&findings_of(&binary));
+        assert!(message.contains(expected), "{message}");
+    }
 }
 
 #[test]
@@ -282,7 +299,13 @@ fn hostile_lengths_offsets_and_truncation_give_warnings() {
     let binary = elf(&[(".go.buildinfo", &blob)]);
     let (level, message) = only_diagnostic(&findings_of(&binary));
     assert_eq!(level, DiagnosticLevel::Warning);
-    assert!(message.contains("4294967295 bytes runs past"), "{message}");
+    assert!(
+        message.ends_with(
+            "the build information's Go version claims 4294967295 bytes but only 8 bytes are \
+             left in section .go.buildinfo"
+        ),
+        "{message}"
+    );
 
     // A section whose offset lies beyond the end of the file.
     let good = inline_blob("go1.21.0", &framed(MODULE_INFO));
@@ -311,6 +334,95 @@ fn hostile_lengths_offsets_and_truncation_give_warnings() {
     assert!(
         message.starts_with("not analyzed as a Go executable: unreadable ELF headers"),
         "{message}"
+    );
+}
+
+#[test]
+fn build_info_lengths_that_lie_inside_the_file_name_the_claim_and_the_section() {
+    // The module information claims 300 bytes more than `.go.buildinfo` holds. The file goes on
+    // with a `.data` section of valid-looking module information, which must not be read as
+    // the rest of the string: the claim is checked against the section, not the file.
+    let version = "go1.22.0";
+    let module_info = framed(MODULE_INFO);
+    let mut blob = inline_blob(version, &module_info);
+    let prefix_at = 32 + 1 + version.len();
+    let honest = uvarint(module_info.len() as u64).len();
+    let lie = uvarint(module_info.len() as u64 + 300);
+    blob.splice(prefix_at..prefix_at + honest, lie);
+    let binary = elf(&[(".go.buildinfo", &blob), (".data", &module_info.repeat(8))]);
+    assert!(
+        binary.len() > blob.len() + 300,
+        "the file holds the claimed bytes"
+    );
+    let (level, message) = only_diagnostic(&findings_of(&binary));
+    assert_eq!(level, DiagnosticLevel::Warning);
+    assert_eq!(
+        message,
+        format!(
+            "Go build information not read: the build information's module information claims \
+             {} bytes but only {} bytes are left in section .go.buildinfo",
+            module_info.len() + 300,
+            module_info.len()
+        )
+    );
+
+    // The largest length a varint can say: no allocation, the same precise warning.
+    let mut huge = inline_blob(version, b"");
+    huge.truncate(prefix_at);
+    huge.extend(uvarint(u64::MAX));
+    huge.extend_from_slice(&module_info);
+    let (_, message) = only_diagnostic(&findings_of(&elf(&[(".go.buildinfo", &huge)])));
+    assert!(
+        message.contains("module information claims 18446744073709551615 bytes but only"),
+        "{message}"
+    );
+
+    // A length prefix longer than 64 bits.
+    let mut overlong = inline_blob(version, b"");
+    overlong.truncate(32);
+    overlong.extend_from_slice(&[0xff; 11]);
+    let (_, message) = only_diagnostic(&findings_of(&elf(&[(".go.buildinfo", &overlong)])));
+    assert!(
+        message.ends_with("malformed varint length for its Go version"),
+        "{message}"
+    );
+
+    // A section header whose size runs past the end of the file.
+    let good = inline_blob(version, &module_info);
+    let mut binary = elf(&[(".go.buildinfo", &good)]);
+    patch_section_header(&mut binary, 1, 32, 1 << 40);
+    let (_, message) = only_diagnostic(&findings_of(&binary));
+    assert!(
+        message.contains("section .go.buildinfo lies outside the file"),
+        "{message}"
+    );
+}
+
+#[test]
+fn module_information_longer_than_the_search_window_is_read_whole() {
+    // Programs with a thousand dependencies carry over 64 KiB of module information; only the
+    // search for the magic is bounded, not the strings after it.
+    let mut module_info = String::from("path\texample.com/big\nmod\texample.com/big\t(devel)\t\n");
+    for index in 0..1500 {
+        module_info.push_str(&format!(
+            "dep\texample.com/dependency/number-{index:04}\tv1.{index}.0\th1:abcdefghijklmnopqrstuvwxyz=\n"
+        ));
+    }
+    assert!(module_info.len() > crate::DATA_SEARCH_WINDOW);
+    let binary = elf(&[(
+        ".go.buildinfo",
+        &inline_blob("go1.22.0", &framed(&module_info)),
+    )]);
+    let findings = findings_of(&binary);
+    assert_eq!(
+        names(&findings).len(),
+        1 + 1500 + 1,
+        "{:?}",
+        findings.last()
+    );
+    assert_eq!(
+        names(&findings)[1500],
+        pair("example.com/dependency/number-1499", "v1.1499.0")
     );
 }
 
