@@ -66,11 +66,17 @@ impl Analyzer for PythonAnalyzer {
 
     fn requests(&self) -> AnalyzerRequests {
         let metadata = FileRequest {
+            // Upper-case folder names (`x.DIST-INFO`) are what a case-insensitive file
+            // system copied into an image can leave; Syft reads them too.
             globs: [
                 "*.dist-info/METADATA",
                 "*.dist-info/RECORD",
                 "*.egg-info/PKG-INFO",
                 "*.egg-info",
+                "*.DIST-INFO/METADATA",
+                "*.DIST-INFO/RECORD",
+                "*.EGG-INFO/PKG-INFO",
+                "*.EGG-INFO",
                 "*.egg/EGG-INFO/PKG-INFO",
             ]
             .map(|tail| format!("{SITE}/{tail}"))

@@ -47,7 +47,8 @@
 //! - Limitation: requirement files included with `-r` are not followed from the including file
 //!   (they are read on their own when their name matches `*requirements*.txt`); anything but an
 //!   exact `==` pin is not reported, so unpinned requirements leave no trace beyond the file.
-//! - Limitation: `pdm.lock`, `pylock.toml` and conda metadata (`conda-meta/*.json`) are not read.
+//! - Limitation: `pdm.lock`, `pylock.toml`, uv's locks of single scripts (PEP 723,
+//!   `<script>.py.lock`) and conda metadata (`conda-meta/*.json`) are not read.
 //! - Limitation: the folding of Debian- or Alpine-owned distributions is left to the engine;
 //!   this analyzer reports them like any other, with `install_root` to fold by.
 

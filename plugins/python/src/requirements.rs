@@ -134,14 +134,22 @@ fn pinned(requirement: &str) -> Option<(&str, &str)> {
         .or_else(|| requirement.split_once("=="))?;
 
     let name = name_part.split('[').next().unwrap_or(name_part).trim();
-    let version = version.trim();
+    // pip wants whitespace before a comment, but `Jinja2==3.0.0#note` is written by hand and
+    // means 3.0.0, as Trivy reads it; no version holds a `#`.
+    let version = version.split('#').next().unwrap_or(version).trim();
     let is_name = !name.is_empty()
         && name
             .chars()
             .all(|character| character.is_ascii_alphanumeric() || "-_.".contains(character));
-    let is_exact = !version.is_empty()
-        && !version.contains([',', '*', ' ', '<', '>', '=', '!', '~'])
-        && !version.starts_with('$');
+    // An exact version is made of PEP 440 characters only: this refuses wildcards (`1.*`),
+    // ranges (`1.0,<2`), quoted or templated values (`'1.2.4'`, `{{ version }}`).
+    let is_exact = version
+        .chars()
+        .next()
+        .is_some_and(|first| first.is_ascii_alphanumeric())
+        && version
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || ".+!-_".contains(character));
     (is_name && is_exact).then_some((name, version))
 }
 
@@ -173,6 +181,16 @@ mod tests {
                 "urllib3==1.26.4 (line 4)",
                 "arrow==1.0 (line 12)",
             ]
+        );
+    }
+
+    #[test]
+    fn a_version_ends_at_a_comment_and_holds_only_version_characters() {
+        let text =
+            "Jinja2==3.0.0#comment\nfoo=='1.2.4'\nbar==%%\nbaz=={{ version }}\nqux==1.0+local.1\n";
+        assert_eq!(
+            found(text),
+            ["Jinja2==3.0.0 (line 1)", "qux==1.0+local.1 (line 5)"]
         );
     }
 
