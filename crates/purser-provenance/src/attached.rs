@@ -86,13 +86,11 @@ impl LayoutDirectory {
             Err(error) => return Err(io(error)),
         };
         if metadata.len() > MAX_BLOB_BYTES {
-            return Err(ProvenanceError::malformed(
-                path.display().to_string(),
-                format!(
-                    "{} bytes, more than the {MAX_BLOB_BYTES} read for metadata",
-                    metadata.len()
-                ),
-            ));
+            return Err(ProvenanceError::TooLarge {
+                document: path.display().to_string(),
+                size: Some(metadata.len()),
+                limit: MAX_BLOB_BYTES,
+            });
         }
         std::fs::read(path).map(Some).map_err(io)
     }
@@ -187,7 +185,7 @@ pub fn find_attachments(source: &dyn BlobSource) -> Result<Attachments, Provenan
     };
     let document = format!("index.json in {}", source.describe());
     let index: Value =
-        serde_json::from_slice(&index).map_err(|e| ProvenanceError::malformed(&document, e))?;
+        serde_json::from_slice(&index).map_err(|e| ProvenanceError::json(&document, &e))?;
 
     let mut walk = Walk {
         source,

@@ -90,7 +90,7 @@ pub fn bundle_from_layer(
         field: field.to_owned(),
     };
     let envelope: Value =
-        serde_json::from_slice(envelope).map_err(|e| ProvenanceError::malformed(&document, e))?;
+        serde_json::from_slice(envelope).map_err(|e| ProvenanceError::json(&document, &e))?;
     let certificate = annotations
         .get(CERTIFICATE_ANNOTATION)
         .and_then(Value::as_str)
@@ -103,7 +103,7 @@ pub fn bundle_from_layer(
         .and_then(Value::as_str)
         .ok_or_else(|| missing(BUNDLE_ANNOTATION))
         .and_then(|text| {
-            serde_json::from_str(text).map_err(|e| ProvenanceError::malformed(&document, e))
+            serde_json::from_str(text).map_err(|e| ProvenanceError::json(&document, &e))
         })?;
 
     let payload = log_bundle

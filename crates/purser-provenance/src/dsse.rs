@@ -43,7 +43,7 @@ impl Envelope {
     /// ill-typed `payloadType`, `payload` or `signatures`, or undecodable base64.
     pub fn from_json(document: &str, bytes: &[u8]) -> Result<Self, ProvenanceError> {
         let value: Value =
-            serde_json::from_slice(bytes).map_err(|e| ProvenanceError::malformed(document, e))?;
+            serde_json::from_slice(bytes).map_err(|e| ProvenanceError::json(document, &e))?;
         Self::from_value(document, &value)
     }
 

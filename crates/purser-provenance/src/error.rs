@@ -53,6 +53,20 @@ pub enum ProvenanceError {
         detail: String,
     },
 
+    /// The input is larger than a limit, and was refused without being read whole.
+    #[error(
+        "{document} is too large: {}more than the {limit}-byte limit",
+        size.map(|size| format!("{size} bytes, ")).unwrap_or_default()
+    )]
+    TooLarge {
+        /// What was being read.
+        document: String,
+        /// Its size, when known before reading (a file's length); `None` for a stream.
+        size: Option<u64>,
+        /// The limit it passed, in bytes.
+        limit: u64,
+    },
+
     /// A file of the input or the trust material could not be read.
     #[error("failed to read {path}: {source}")]
     Io {
@@ -73,6 +87,17 @@ impl ProvenanceError {
         }
     }
 
+    /// [`ProvenanceError::Malformed`] for JSON that did not parse, saying so when the document
+    /// ends before it closes: a file cut short.
+    pub(crate) fn json(document: impl Into<String>, error: &serde_json::Error) -> Self {
+        let reason = if error.is_eof() {
+            format!("the JSON document is truncated ({error})")
+        } else {
+            error.to_string()
+        };
+        Self::malformed(document, reason)
+    }
+
     /// Shorthand for [`ProvenanceError::CheckFailed`].
     pub(crate) fn check(check: CheckName, detail: impl Into<String>) -> Self {
         Self::CheckFailed {
@@ -87,6 +112,7 @@ impl ProvenanceError {
             Self::CheckFailed { check, .. } => *check,
             Self::Key { .. } => CheckName::Signature,
             Self::Io { .. }
+            | Self::TooLarge { .. }
             | Self::Malformed { .. }
             | Self::MissingField { .. }
             | Self::InvalidField { .. } => CheckName::Format,

@@ -1,6 +1,9 @@
 //! Recognising what a provenance file holds, and peeking (without verifying) at the subjects
 //! a piece of evidence claims, so a caller can pick which of an image's digests to require.
 
+use std::io::Read;
+use std::path::Path;
+
 use serde_json::Value;
 
 use crate::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
@@ -8,21 +11,95 @@ use crate::error::ProvenanceError;
 use crate::statement::Statement;
 use crate::verify::Evidence;
 
+/// The largest provenance file read, in bytes. Real provenance is a few kilobytes (a Sigstore
+/// bundle with its certificate chain under 20 KiB); anything larger is refused unread rather
+/// than held in memory.
+pub const MAX_EVIDENCE_BYTES: u64 = 16 * 1024 * 1024;
+
 impl Evidence {
+    /// Reads the provenance file at `path` with [`Evidence::from_reader`], refusing a file over
+    /// [`MAX_EVIDENCE_BYTES`] by its size before reading anything.
+    ///
+    /// # Errors
+    ///
+    /// [`ProvenanceError::Io`] when the file cannot be opened or read,
+    /// [`ProvenanceError::TooLarge`] for a file over the limit, and the errors of
+    /// [`Evidence::from_file`].
+    pub fn from_path(path: &Path) -> Result<Vec<Evidence>, ProvenanceError> {
+        let name = path.display().to_string();
+        let io = |source| ProvenanceError::Io {
+            path: name.clone(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        if size > MAX_EVIDENCE_BYTES {
+            return Err(ProvenanceError::TooLarge {
+                document: name,
+                size: Some(size),
+                limit: MAX_EVIDENCE_BYTES,
+            });
+        }
+        Self::from_reader(&name, file)
+    }
+
+    /// Reads provenance from `reader`, at most [`MAX_EVIDENCE_BYTES`] of it: a stream that goes
+    /// on is refused once it passes the limit, without reading further. `name` appears in
+    /// messages.
+    ///
+    /// # Errors
+    ///
+    /// [`ProvenanceError::TooLarge`] past the limit, [`ProvenanceError::Io`] when reading
+    /// fails, and the errors of [`Evidence::from_file`].
+    pub fn from_reader(name: &str, reader: impl Read) -> Result<Vec<Evidence>, ProvenanceError> {
+        let mut bytes = Vec::new();
+        reader
+            .take(MAX_EVIDENCE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| ProvenanceError::Io {
+                path: name.to_owned(),
+                source,
+            })?;
+        if u64::try_from(bytes.len()).map_or(true, |read| read > MAX_EVIDENCE_BYTES) {
+            // Only the first bytes past the limit were read: the stream's size is unknown.
+            return Err(ProvenanceError::TooLarge {
+                document: name.to_owned(),
+                size: None,
+                limit: MAX_EVIDENCE_BYTES,
+            });
+        }
+        Self::from_file(name, &bytes)
+    }
+
     /// Reads a provenance file: a Sigstore bundle, a DSSE envelope, a Google Cloud Build
     /// occurrence list, an unsigned in-toto statement, or JSON Lines of these (one per line,
     /// as `*.intoto.jsonl` files hold them). `name` appears in messages.
     ///
     /// # Errors
     ///
-    /// [`ProvenanceError::Malformed`] when a line is not JSON or is none of these formats; the
-    /// message names the line.
+    /// [`ProvenanceError::TooLarge`] for more than [`MAX_EVIDENCE_BYTES`];
+    /// [`ProvenanceError::Malformed`] when the file is not UTF-8, is one JSON document cut
+    /// short, or a line is not JSON or is none of these formats; the message names the line.
     pub fn from_file(name: &str, bytes: &[u8]) -> Result<Vec<Evidence>, ProvenanceError> {
+        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if size > MAX_EVIDENCE_BYTES {
+            return Err(ProvenanceError::TooLarge {
+                document: name.to_owned(),
+                size: Some(size),
+                limit: MAX_EVIDENCE_BYTES,
+            });
+        }
         let text = std::str::from_utf8(bytes).map_err(|e| ProvenanceError::malformed(name, e))?;
 
         // A whole-file JSON document first: bundles are often pretty-printed over many lines.
-        if let Ok(value) = serde_json::from_str::<Value>(text) {
-            return Ok(vec![classify(name, text, &value)?]);
+        let error = match serde_json::from_str::<Value>(text) {
+            Ok(value) => return Ok(vec![classify(name, text, &value)?]),
+            Err(error) => error,
+        };
+        // One document that ends before it closes was cut short; reading it line by line
+        // would blame its first line instead. JSON Lines fail with trailing characters.
+        if error.is_eof() && !text.trim().is_empty() {
+            return Err(ProvenanceError::json(name, &error));
         }
 
         let mut found = Vec::new();
@@ -31,8 +108,8 @@ impl Evidence {
                 continue;
             }
             let line_name = format!("{name} line {}", number + 1);
-            let value: Value = serde_json::from_str(line)
-                .map_err(|e| ProvenanceError::malformed(&line_name, e))?;
+            let value: Value =
+                serde_json::from_str(line).map_err(|e| ProvenanceError::json(&line_name, &e))?;
             found.push(classify(&line_name, line, &value)?);
         }
         if found.is_empty() {
@@ -120,6 +197,12 @@ fn classify(name: &str, text: &str, value: &Value) -> Result<Evidence, Provenanc
             name,
             json: text.as_bytes().to_vec(),
         });
+    }
+    if !media_type.is_empty() {
+        return Err(ProvenanceError::malformed(
+            name,
+            format!("media type {media_type} is not a Sigstore bundle's (application/vnd.dev.sigstore.bundle…)"),
+        ));
     }
     Err(ProvenanceError::malformed(
         name,

@@ -92,7 +92,7 @@ pub(crate) fn verify_occurrence(
     claims: &mut VerifiedClaims,
 ) -> Result<(), ProvenanceError> {
     let document: Value =
-        serde_json::from_slice(json).map_err(|e| ProvenanceError::malformed(name, e))?;
+        serde_json::from_slice(json).map_err(|e| ProvenanceError::json(name, &e))?;
 
     // The unsigned image summary must name the image the policy asks about.
     if let Some(wanted) = &policy.subject_sha256 {

@@ -21,6 +21,19 @@ pub struct PublicKey {
     spki_der: Vec<u8>,
 }
 
+/// The algorithm of a [`PublicKey`], without the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    /// ECDSA on P-256, verified with SHA-256.
+    EcdsaP256,
+    /// ECDSA on P-384, verified with SHA-384.
+    EcdsaP384,
+    /// Ed25519.
+    Ed25519,
+    /// RSA, verified with SHA-256.
+    Rsa,
+}
+
 #[derive(Debug, Clone)]
 enum KeyAlgorithm {
     P256(p256::ecdsa::VerifyingKey),
@@ -105,6 +118,17 @@ impl PublicKey {
             name: name.to_owned(),
             algorithm,
             spki_der: spki_der.to_vec(),
+        }
+    }
+
+    /// The kind of key, for callers that must match it with an algorithm named elsewhere (an
+    /// SCT names its own).
+    pub(crate) fn kind(&self) -> KeyKind {
+        match self.algorithm {
+            KeyAlgorithm::P256(_) => KeyKind::EcdsaP256,
+            KeyAlgorithm::P384(_) => KeyKind::EcdsaP384,
+            KeyAlgorithm::Ed25519(_) => KeyKind::Ed25519,
+            KeyAlgorithm::Rsa(_) => KeyKind::Rsa,
         }
     }
 

@@ -21,11 +21,13 @@ pub mod keys;
 
 pub use check::{Check, CheckName};
 pub use error::ProvenanceError;
+pub use evidence::MAX_EVIDENCE_BYTES;
 pub mod gcb;
 pub mod github;
 pub mod level;
 pub mod policy;
 mod rekor_intoto;
+mod sct;
 pub mod sigstore;
 mod sigstore_provider;
 pub mod statement;

@@ -9,14 +9,14 @@
 //!    the bundle's certificate;
 //! 3. the certificate chains to a Fulcio CA of the trusted root at `integratedTime`, with the
 //!    code-signing key usage;
-//! 4. the DSSE signature verifies with the certificate's key;
-//! 5. the required identity (SAN and OIDC issuer), if any, is the certificate's;
-//! 6. the artifact digest is a subject of the signed statement.
+//! 4. a CT log of the trusted root signed the certificate's embedded SCT ([`crate::sct`]; the
+//!    check of `sigstore-verify` is not public);
+//! 5. the DSSE signature verifies with the certificate's key;
+//! 6. the required identity (SAN and OIDC issuer), if any, is the certificate's;
+//! 7. the artifact digest is a subject of the signed statement.
 //!
-//! Limitation: the certificate's embedded SCT is not checked for these entries (the CT log
-//! check of `sigstore-verify` is not public); the SET already proves the certificate was
-//! logged in Rekor at signing time. Inclusion proofs are not read: cosign's annotations of
-//! that era carry none.
+//! Limitation: inclusion proofs are not read, as cosign's annotations of that era carry none;
+//! the SET is the only proof that Rekor logged the entry.
 
 use rustls_pki_types::{CertificateDer, UnixTime};
 use serde_json::Value;
@@ -187,6 +187,8 @@ impl LegacyIntotoBundle {
             .map_err(fail)?;
         self.check_body().map_err(fail)?;
         self.check_chain(root, time).map_err(fail)?;
+        self.check_sct(root)
+            .map_err(|error| fail(error.to_string()))?;
         let certificate = sigstore_verify::types::DerCertificate::from_bytes(&self.certificates[0]);
         let info = sigstore_verify::crypto::parse_certificate_info(&certificate)
             .map_err(|e| fail(format!("unreadable certificate: {e}")))?;
@@ -364,11 +366,33 @@ impl LegacyIntotoBundle {
             None,
             None,
         )
-        .map_err(|e| format!("certificate chain to a Fulcio CA at {time}: {e}"))?;
+        .map_err(|e| {
+            let reason = crate::sigstore::readable_validity(&format!("{e:?}"));
+            format!("certificate chain to a Fulcio CA at {time}: {reason}")
+        })?;
         Ok(())
     }
 
-    /// Step 6: the artifact is a subject of the signed statement.
+    /// Step 4: a trusted CT log signed the certificate's embedded SCT; its issuer is looked
+    /// for in the bundle's chain and the trusted root's Fulcio chains.
+    fn check_sct(
+        &self,
+        root: &sigstore_verify::trust_root::TrustedRoot,
+    ) -> Result<(), crate::sct::SctError> {
+        let fulcio = root
+            .certificate_authorities
+            .iter()
+            .flat_map(|ca| ca.cert_chain.certificates.iter())
+            .map(|certificate| certificate.raw_bytes.as_bytes());
+        let issuers: Vec<&[u8]> = self.certificates[1..]
+            .iter()
+            .map(Vec::as_slice)
+            .chain(fulcio)
+            .collect();
+        crate::sct::verify_embedded_sct(&self.certificates[0], &issuers, root)
+    }
+
+    /// Step 7: the artifact is a subject of the signed statement.
     fn check_artifact(&self, artifact: BundleArtifact<'_>) -> Result<(), ProvenanceError> {
         let digest = match artifact {
             BundleArtifact::Bytes(bytes) => hex::encode(Sha256::digest(bytes)),

@@ -186,7 +186,11 @@ pub fn verify_bundle(
     let result = outcome.map_err(|e| {
         ProvenanceError::check(
             CheckName::Sigstore,
-            format!("bundle {name} against {}: {e}", trusted_root.name),
+            format!(
+                "bundle {name} against {}: {}",
+                trusted_root.name,
+                readable_validity(&e.to_string())
+            ),
         )
     })?;
     let signer_verified = managed_key.is_some() || result.certificate_verified();
@@ -203,6 +207,53 @@ pub fn verify_bundle(
         signer,
         envelope: envelope_of(&bundle),
     })
+}
+
+/// `message` with webpki's validity errors, which `sigstore-verify` passes on in their debug
+/// form (`CertExpired { time: UnixTime(1675296000), not_after: UnixTime(1675210200) }`),
+/// written as sentences with dates; other messages are returned as they are.
+pub(crate) fn readable_validity(message: &str) -> String {
+    let forms = [
+        (
+            "CertExpired {",
+            "not_after: UnixTime(",
+            "had expired",
+            "valid until",
+        ),
+        (
+            "CertNotValidYet {",
+            "not_before: UnixTime(",
+            "was not yet valid",
+            "valid from",
+        ),
+    ];
+    for (variant, bound, state, window) in forms {
+        let Some(start) = message.find(variant) else {
+            continue;
+        };
+        let Some(length) = message[start..].find('}') else {
+            continue;
+        };
+        let end = start + length + 1;
+        let fields = &message[start..end];
+        let time = unix_time_after(fields, "time: UnixTime(");
+        let limit = unix_time_after(fields, bound);
+        if let (Some(time), Some(limit)) = (time, limit) {
+            return format!(
+                "{}a certificate of the chain {state} at the signing time {time} ({window} {limit}){}",
+                &message[..start],
+                &message[end..]
+            );
+        }
+    }
+    message.to_owned()
+}
+
+/// The Unix time in seconds written right after `label` in `text`, as a timestamp.
+fn unix_time_after(text: &str, label: &str) -> Option<jiff::Timestamp> {
+    let digits = &text[text.find(label)? + label.len()..];
+    let digits = &digits[..digits.find(')')?];
+    jiff::Timestamp::from_second(digits.parse().ok()?).ok()
 }
 
 fn parse_bundle(name: &str, json: &str) -> Result<Bundle, ProvenanceError> {
@@ -291,4 +342,32 @@ fn envelope_of(bundle: &Bundle) -> Option<Envelope> {
             cert: None,
         }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_errors_become_sentences_with_dates() {
+        let expired = "chain failed: CertExpired { time: UnixTime(1675296000), not_after: \
+                       UnixTime(1675210200) }";
+        assert_eq!(
+            readable_validity(expired),
+            "chain failed: a certificate of the chain had expired at the signing time \
+             2023-02-02T00:00:00Z (valid until 2023-02-01T00:10:00Z)"
+        );
+        let early =
+            "CertNotValidYet { time: UnixTime(1675209600), not_before: UnixTime(1893456000) }";
+        assert_eq!(
+            readable_validity(early),
+            "a certificate of the chain was not yet valid at the signing time \
+             2023-02-01T00:00:00Z (valid from 2030-01-01T00:00:00Z)"
+        );
+        assert_eq!(readable_validity("UnknownIssuer"), "UnknownIssuer");
+        assert_eq!(
+            readable_validity("CertExpired { time: garbage }"),
+            "CertExpired { time: garbage }"
+        );
+    }
 }

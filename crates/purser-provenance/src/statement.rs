@@ -83,7 +83,7 @@ impl Statement {
     /// for a missing or ill-typed `subject`, digest or `predicateType`.
     pub fn from_json(bytes: &[u8]) -> Result<Self, ProvenanceError> {
         let value: Value =
-            serde_json::from_slice(bytes).map_err(|e| ProvenanceError::malformed(DOCUMENT, e))?;
+            serde_json::from_slice(bytes).map_err(|e| ProvenanceError::json(DOCUMENT, &e))?;
         Self::from_value(&value)
     }
 

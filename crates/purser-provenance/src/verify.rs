@@ -206,6 +206,17 @@ fn verify_sigstore(
             format!("bundle {name} holds no DSSE attestation"),
         )
     })?;
+    // Only an in-toto payload names subjects; anything else cannot bind the bundle to one.
+    if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        return Err(ProvenanceError::check(
+            CheckName::Format,
+            format!(
+                "bundle {name}: payload type {} is not {IN_TOTO_PAYLOAD_TYPE}, so it names no \
+                 subject to check",
+                envelope.payload_type
+            ),
+        ));
+    }
     let statement = Statement::from_json(&envelope.payload)?;
     let digest = binding_digest(&statement, policy)?;
     let verified = verify_bundle(
@@ -382,12 +393,30 @@ fn verify_keyed(
         format!("signature by key {key}"),
     ));
 
+    // A policy about subjects needs a statement; without one the signature is all there is.
+    let needs_statement = policy.subject_sha256.is_some() || policy.summary.is_some();
     if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        if needs_statement {
+            return Err(ProvenanceError::check(
+                CheckName::Format,
+                format!(
+                    "{name}: payload type {} is not {IN_TOTO_PAYLOAD_TYPE}, so it names no subject to check",
+                    envelope.payload_type
+                ),
+            ));
+        }
         return Ok(());
     }
-    let Ok(statement) = Statement::from_json(&envelope.payload) else {
+    let statement = match Statement::from_json(&envelope.payload) {
+        Ok(statement) => statement,
+        Err(error) if needs_statement => {
+            return Err(ProvenanceError::check(
+                CheckName::Format,
+                format!("{name}: the signed payload is not an in-toto statement: {error}"),
+            ));
+        }
         // An in-toto link or layout: the signature is all this verifier judges.
-        return Ok(());
+        Err(_) => return Ok(()),
     };
     check_subject(&statement, policy, checks, claims)?;
     if let Some(summary) = &policy.summary {
