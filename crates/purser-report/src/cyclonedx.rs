@@ -10,6 +10,13 @@
 //! its packages. Vulnerabilities point at the components they affect. Secrets are not part of
 //! an inventory and never appear.
 //!
+//! Provenance checks are properties of the image component in the `purser:slsa:` namespace:
+//! the summary verdict (`purser:slsa:verdict`) and its facts (`purser:slsa:level`,
+//! `purser:slsa:verified`, `purser:slsa:builder_id`, `purser:slsa:source_uri`, ...), then one
+//! `purser:slsa:check:<check>` per check, its value `passed: ` or `failed: ` and the detail.
+//! CycloneDX's `attestation` external reference needs a URL, which an attestation found in an
+//! OCI layout or on the command line does not have, so it is not used.
+//!
 //! Limitation: findings suppressed by VEX statements or the ignore file are left out rather
 //! than listed with an analysis state; a reader of the SBOM sees only the findings kept.
 //!
@@ -17,13 +24,14 @@
 //! from a SHA-256 of the image digest and the document's content, and `metadata.timestamp` is
 //! written only when the caller gives a creation time.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use purser_advisory::SeverityRating;
 use purser_engine::report::{FileState, ImageReport, Located};
 use purser_engine::ScanReport;
 use purser_match::{CvssScore, Vulnerability, VulnerabilityStatus};
-use purser_plugin_api::{Package, PackageUrl};
+use purser_plugin_api::{Package, PackageUrl, ProvenanceFinding};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -33,6 +41,9 @@ use crate::target::is_os_ecosystem;
 
 /// The `bom-ref` of the operating system's component.
 const OPERATING_SYSTEM_REF: &str = "purser:operating-system";
+
+/// The provenance check that states the SLSA build level the image reaches.
+pub(crate) const SLSA_LEVEL_CHECK: &str = "slsa-level";
 
 /// Writes the CycloneDX 1.6 JSON document.
 ///
@@ -251,7 +262,7 @@ enum Licence<'a> {
 
 #[derive(Debug, Serialize)]
 struct Property {
-    name: &'static str,
+    name: Cow<'static, str>,
     value: String,
 }
 
@@ -331,7 +342,7 @@ struct AffectedVersion<'a> {
 impl<'a> Bom<'a> {
     fn new(input: &ReportInput<'a>, creation_time: Option<&'a str>) -> Bom<'a> {
         let scan = input.scan;
-        let image = image_component(&scan.image);
+        let image = image_component(scan);
         let references = component_references(scan, &image.bom_ref);
 
         let mut components = Vec::with_capacity(scan.packages.len() + 1);
@@ -377,8 +388,14 @@ impl<'a> Bom<'a> {
     }
 }
 
-fn image_component(image: &ImageReport) -> Component<'_> {
+fn image_component(scan: &ScanReport) -> Component<'_> {
+    let image = &scan.image;
     let purl = image_purl(image);
+    let mut properties = vec![
+        property("purser:source_kind", &image.source_kind),
+        property("purser:platform", &image.platform),
+    ];
+    properties.extend(provenance_properties(&scan.provenance));
     let bom_ref = purl
         .clone()
         .unwrap_or_else(|| format!("purser:image:{}", image.reference));
@@ -390,11 +407,32 @@ fn image_component(image: &ImageReport) -> Component<'_> {
         description: None,
         licenses: Vec::new(),
         purl,
-        properties: vec![
-            property("purser:source_kind", &image.source_kind),
-            property("purser:platform", &image.platform),
-        ],
+        properties,
     }
+}
+
+/// The image's provenance checks as `purser:slsa:` properties, in the scan's order: the
+/// `slsa-level` summary as `purser:slsa:verdict` and one property per non-empty fact, every
+/// other check as `purser:slsa:check:<check>` with `passed: ` or `failed: ` before its detail.
+fn provenance_properties(checks: &[Located<ProvenanceFinding>]) -> Vec<Property> {
+    let mut properties = Vec::new();
+    for check in checks {
+        let item = &check.item;
+        if item.check == SLSA_LEVEL_CHECK {
+            properties.push(property("purser:slsa:verdict", &item.detail));
+            let facts = item.facts.iter().filter(|(_, value)| !value.is_empty());
+            properties.extend(
+                facts.map(|(name, value)| named_property(format!("purser:slsa:{name}"), value)),
+            );
+        } else {
+            let outcome = if item.passed { "passed" } else { "failed" };
+            properties.push(named_property(
+                format!("purser:slsa:check:{}", item.check),
+                &format!("{outcome}: {}", item.detail),
+            ));
+        }
+    }
+    properties
 }
 
 fn operating_system_component<'a>(
@@ -506,7 +544,14 @@ fn location_properties<T>(scan: &ScanReport, found: &Located<T>, path: &str) -> 
 
 fn property(name: &'static str, value: &str) -> Property {
     Property {
-        name,
+        name: Cow::Borrowed(name),
+        value: value.to_owned(),
+    }
+}
+
+fn named_property(name: String, value: &str) -> Property {
+    Property {
+        name: Cow::Owned(name),
         value: value.to_owned(),
     }
 }
@@ -801,12 +846,14 @@ fn vulnerability_properties(finding: &Vulnerability) -> Vec<Property> {
 /// validators.
 #[cfg(test)]
 pub(crate) mod test_support {
+    use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
     use std::process::{Command, Output};
 
     use purser_advisory::SeverityRating;
-    use purser_engine::report::FileState;
+    use purser_engine::report::{FileState, Located};
     use purser_match::CvssScore;
+    use purser_plugin_api::ProvenanceFinding;
 
     use crate::date::Date;
     use crate::filter::{apply_filters, FilterOptions};
@@ -839,12 +886,14 @@ pub(crate) mod test_support {
     /// The sample with what real images bring that it lacks: no manifest digest and no
     /// operating system, a Go program, a package without purl or version, one purl in two
     /// files, licence references and exceptions, CVSS v2 and v4, dates without a time, several
-    /// fixed versions and a finding whose package the scan does not list.
+    /// fixed versions, a finding whose package the scan does not list, and a verified SLSA
+    /// provenance with its level summary and a passed check.
     pub(crate) fn render_edge_cases(format: ReportFormat) -> String {
         let mut scan = sample_scan();
         scan.image.reference = "/srv/images/Shop Image.tar".to_owned();
         scan.image.manifest_digest = None;
         scan.operating_system = None;
+        scan.provenance = verified_provenance();
 
         let mut program = scan.packages[2].clone();
         program.item.ecosystem = "Go".to_owned();
@@ -904,6 +953,49 @@ pub(crate) mod test_support {
         };
         render(&input, &options).expect("the edge cases render")
     }
+
+    /// The findings of the SLSA analyzer for an image whose provenance verified: the
+    /// `slsa-level` summary with its facts, then a passed check.
+    pub(crate) fn verified_provenance() -> Vec<Located<ProvenanceFinding>> {
+        let facts = [
+            ("attempts", "1"),
+            ("builder_id", BUILDER_ID),
+            ("level", "3"),
+            ("provenance", "cosign-attestation sha256-ab.att"),
+            ("source_ref", "refs/tags/v1.0"),
+            ("source_uri", "git+https://github.com/example/shop"),
+            ("verified", "true"),
+        ];
+        let summary = ProvenanceFinding {
+            check: super::SLSA_LEVEL_CHECK.to_owned(),
+            passed: true,
+            detail: format!("Build L3: provenance verified, built by {BUILDER_ID}"),
+            facts: facts
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+        };
+        let signature = ProvenanceFinding {
+            check: "sigstore".to_owned(),
+            passed: true,
+            detail: "certificate chain, SCT and Rekor entry verified".to_owned(),
+            facts: BTreeMap::new(),
+        };
+        [summary, signature]
+            .into_iter()
+            .map(|item| Located {
+                item,
+                analyzer: "slsa".to_owned(),
+                layer: None,
+                file_state: FileState::Present,
+                changed_in_layer: None,
+            })
+            .collect()
+    }
+
+    /// The builder [`verified_provenance`] names.
+    pub(crate) const BUILDER_ID: &str =
+        "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v2.0.0";
 
     /// Compares `text` with `tests/golden/<name>` byte for byte; `UPDATE_GOLDEN=1` rewrites the
     /// file instead.
@@ -980,7 +1072,7 @@ mod tests {
 
     use super::test_support::{
         assert_golden, assert_success, render_edge_cases, render_sample, run_validator,
-        write_temporary, CREATION_TIME,
+        write_temporary, BUILDER_ID, CREATION_TIME,
     };
     use super::*;
     use crate::format::render;
@@ -1196,6 +1288,59 @@ sys.exit(1 if failed else 0)
         assert_ne!(document["serialNumber"], first);
         assert!(document.get("vulnerabilities").is_none());
         assert!(document["metadata"].get("timestamp").is_none());
+    }
+
+    /// The value of the image component's property `name`, if it has one.
+    fn image_property(document: &Value, name: &str) -> Option<String> {
+        document["metadata"]["component"]["properties"]
+            .as_array()?
+            .iter()
+            .find(|property| property["name"] == name)
+            .and_then(|property| property["value"].as_str())
+            .map(str::to_owned)
+    }
+
+    #[test]
+    fn a_failed_provenance_check_is_a_property_of_the_image() {
+        let document = sample_document();
+        assert_eq!(
+            image_property(&document, "purser:slsa:check:signature").as_deref(),
+            Some("failed: no signature found for the manifest digest")
+        );
+        assert_eq!(image_property(&document, "purser:slsa:verdict"), None);
+    }
+
+    #[test]
+    fn the_slsa_level_and_its_facts_are_properties_of_the_image() {
+        let document: Value =
+            serde_json::from_str(&render_edge_cases(ReportFormat::CycloneDx)).expect("JSON");
+        let property = |name: &str| image_property(&document, name);
+        assert_eq!(property("purser:slsa:level").as_deref(), Some("3"));
+        assert_eq!(property("purser:slsa:verified").as_deref(), Some("true"));
+        assert_eq!(
+            property("purser:slsa:builder_id").as_deref(),
+            Some(BUILDER_ID)
+        );
+        assert_eq!(
+            property("purser:slsa:source_uri").as_deref(),
+            Some("git+https://github.com/example/shop")
+        );
+        assert!(property("purser:slsa:verdict").is_some_and(|text| text.starts_with("Build L3")));
+        assert_eq!(
+            property("purser:slsa:check:sigstore").as_deref(),
+            Some("passed: certificate chain, SCT and Rekor entry verified")
+        );
+    }
+
+    #[test]
+    fn an_image_without_provenance_findings_has_no_slsa_properties() {
+        let mut scan = sample_scan();
+        scan.provenance.clear();
+        let properties = image_component(&scan).properties;
+        assert!(properties
+            .iter()
+            .all(|property| !property.name.starts_with("purser:slsa:")));
+        assert_eq!(properties.len(), 2);
     }
 
     #[test]

@@ -6,6 +6,12 @@
 //! every other package. Vulnerabilities and secrets are not part of it: SPDX 2.3 has no place
 //! for findings, and secrets never belong in an inventory.
 //!
+//! Provenance checks are the exception, as they judge the image itself: each is a `REVIEW`
+//! annotation of the image's package by the tool, dated with the document. The `slsa-level`
+//! summary comes first in the scan's order and its comment carries the verdict and its facts
+//! (`SLSA provenance: Build L3: ... (level 3, verified true, builder_id ..., ...)`); every other
+//! check reads `SLSA provenance check <check> passed: <detail>` (or `failed`).
+//!
 //! Licences: a package's declared licences become `licenseDeclared` only as a valid SPDX
 //! expression. Each declared entry that is not one (a free-text name, an unknown identifier)
 //! becomes a `LicenseRef-` declared in `hasExtractedLicensingInfos` with the name as its text;
@@ -19,10 +25,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use purser_engine::report::{FileState, Located};
 use purser_engine::ScanReport;
-use purser_plugin_api::Package;
+use purser_plugin_api::{Package, ProvenanceFinding};
 use serde::Serialize;
 
-use crate::cyclonedx::{image_purl, is_application, layer_diff_id, sha256_hex};
+use crate::cyclonedx::{image_purl, is_application, layer_diff_id, sha256_hex, SLSA_LEVEL_CHECK};
 use crate::error::ReportError;
 use crate::format::{to_json_text, RenderOptions, ReportFormat, ReportInput};
 
@@ -125,6 +131,18 @@ struct SpdxPackage<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     external_refs: Vec<ExternalReference>,
     primary_package_purpose: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    annotations: Vec<Annotation<'a>>,
+}
+
+/// An SPDX 2.3 annotation (clause 12): who said what about an element, and when.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Annotation<'a> {
+    annotation_date: &'a str,
+    annotation_type: &'static str,
+    annotator: String,
+    comment: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -157,7 +175,7 @@ impl<'a> SpdxDocument<'a> {
         let mut licences = LicenceReferences::default();
         let mut identifiers = BTreeSet::from([IMAGE_ID.to_owned(), OPERATING_SYSTEM_ID.to_owned()]);
 
-        let mut packages = vec![image_package(scan)];
+        let mut packages = vec![image_package(scan, created)];
         let mut relationships = vec![Relationship {
             spdx_element_id: "SPDXRef-DOCUMENT".to_owned(),
             relationship_type: "DESCRIBES",
@@ -176,6 +194,7 @@ impl<'a> SpdxDocument<'a> {
                 source_info: Some(source_info(scan, os, &os.item.source_path)),
                 external_refs: Vec::new(),
                 primary_package_purpose: "OPERATING-SYSTEM",
+                annotations: Vec::new(),
             });
             relationships.push(contains(OPERATING_SYSTEM_ID));
         }
@@ -194,11 +213,7 @@ impl<'a> SpdxDocument<'a> {
             document_namespace: String::new(),
             creation_info: CreationInfo {
                 created,
-                creators: vec![format!(
-                    "Tool: {}-{}",
-                    crate::TOOL_NAME,
-                    crate::TOOL_VERSION
-                )],
+                creators: vec![tool_identity()],
             },
             packages,
             relationships,
@@ -219,7 +234,12 @@ fn non_empty(text: &str) -> Option<&str> {
     (!text.is_empty()).then_some(text)
 }
 
-fn image_package(scan: &ScanReport) -> SpdxPackage<'_> {
+/// `Tool: purser-<version>`, as SPDX names a tool that created or annotated something.
+fn tool_identity() -> String {
+    format!("Tool: {}-{}", crate::TOOL_NAME, crate::TOOL_VERSION)
+}
+
+fn image_package<'a>(scan: &'a ScanReport, created: &'a str) -> SpdxPackage<'a> {
     let external_refs = image_purl(&scan.image)
         .map(purl_reference)
         .into_iter()
@@ -238,6 +258,53 @@ fn image_package(scan: &ScanReport) -> SpdxPackage<'_> {
         )),
         external_refs,
         primary_package_purpose: "CONTAINER",
+        annotations: scan
+            .provenance
+            .iter()
+            .map(|check| provenance_annotation(&check.item, created))
+            .collect(),
+    }
+}
+
+/// A provenance check as the tool's review of the image, dated `created`.
+fn provenance_annotation<'a>(check: &ProvenanceFinding, created: &'a str) -> Annotation<'a> {
+    Annotation {
+        annotation_date: created,
+        annotation_type: "REVIEW",
+        annotator: tool_identity(),
+        comment: provenance_comment(check),
+    }
+}
+
+/// `SLSA provenance: <verdict> (<fact> <value>, ...)` for the `slsa-level` summary, with its
+/// non-empty facts level and verified first; `SLSA provenance check <check> passed: <detail>`
+/// (or `failed`) for any other check.
+fn provenance_comment(check: &ProvenanceFinding) -> String {
+    if check.check != SLSA_LEVEL_CHECK {
+        let outcome = if check.passed { "passed" } else { "failed" };
+        return format!(
+            "SLSA provenance check {} {outcome}: {}",
+            check.check, check.detail
+        );
+    }
+
+    let first = ["level", "verified"];
+    let facts = first
+        .iter()
+        .filter_map(|name| check.facts.get_key_value(*name))
+        .chain(
+            check
+                .facts
+                .iter()
+                .filter(|(name, _)| !first.contains(&name.as_str())),
+        )
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name} {value}"))
+        .collect::<Vec<String>>();
+    if facts.is_empty() {
+        format!("SLSA provenance: {}", check.detail)
+    } else {
+        format!("SLSA provenance: {} ({})", check.detail, facts.join(", "))
     }
 }
 
@@ -264,6 +331,7 @@ fn package_entry<'a>(
         source_info: Some(source_info(scan, package, &item.source_path)),
         external_refs: item.purl.clone().map(purl_reference).into_iter().collect(),
         primary_package_purpose: purpose,
+        annotations: Vec::new(),
     }
 }
 
@@ -734,7 +802,7 @@ mod tests {
     use super::*;
     use crate::cyclonedx::test_support::{
         assert_golden, assert_success, render_edge_cases, render_sample, run_validator,
-        write_temporary, CREATION_TIME,
+        write_temporary, BUILDER_ID, CREATION_TIME,
     };
     use crate::format::render;
     use crate::sample::{sample_scan, REDACTED_SECRET, UNREDACTED_SECRET};
@@ -845,6 +913,53 @@ mod tests {
             relationship["relationshipType"] == "CONTAINS"
                 && relationship["spdxElementId"] == IMAGE_ID
         }));
+    }
+
+    #[test]
+    fn a_failed_provenance_check_annotates_the_image() {
+        let document = sample_document();
+        let image = &document["packages"][0];
+        assert_eq!(image["SPDXID"], IMAGE_ID);
+        assert_eq!(
+            image["annotations"],
+            serde_json::json!([{
+                "annotationDate": CREATION_TIME,
+                "annotationType": "REVIEW",
+                "annotator": format!("Tool: purser-{}", crate::TOOL_VERSION),
+                "comment": "SLSA provenance check signature failed: \
+                    no signature found for the manifest digest",
+            }])
+        );
+        let packages = document["packages"].as_array().expect("packages");
+        assert!(packages[1..]
+            .iter()
+            .all(|package| package.get("annotations").is_none()));
+    }
+
+    #[test]
+    fn the_slsa_level_annotation_names_level_verdict_and_builder() {
+        let document: Value =
+            serde_json::from_str(&render_edge_cases(ReportFormat::SpdxJson)).expect("JSON");
+        let annotations = document["packages"][0]["annotations"]
+            .as_array()
+            .expect("annotations");
+        assert_eq!(annotations.len(), 2);
+        let summary = annotations[0]["comment"].as_str().expect("a comment");
+        assert!(
+            summary.starts_with("SLSA provenance: Build L3: provenance verified, built by "),
+            "{summary}"
+        );
+        assert!(
+            summary.contains(&format!(
+                "(level 3, verified true, attempts 1, builder_id {BUILDER_ID}, "
+            )),
+            "{summary}"
+        );
+        assert!(summary.ends_with("source_uri git+https://github.com/example/shop)"));
+        assert_eq!(
+            annotations[1]["comment"],
+            "SLSA provenance check sigstore passed: certificate chain, SCT and Rekor entry verified"
+        );
     }
 
     #[test]

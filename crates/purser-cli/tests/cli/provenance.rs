@@ -147,6 +147,43 @@ fn an_image_without_attestations_is_build_l0_in_json_and_table() {
 }
 
 #[test]
+fn the_sboms_carry_the_slsa_level_of_the_image() {
+    let image = fixture("debian.oci");
+
+    let output = scan(&image, "cyclonedx");
+    assert_eq!(code(&output), 0, "{}", describe(&output));
+    let document: Value = serde_json::from_slice(&output.stdout).expect("CycloneDX JSON");
+    let properties = document["metadata"]["component"]["properties"]
+        .as_array()
+        .expect("image properties");
+    let property = |name: &str| {
+        properties
+            .iter()
+            .find(|property| property["name"] == name)
+            .and_then(|property| property["value"].as_str())
+            .unwrap_or_else(|| panic!("a {name} property: {properties:?}"))
+    };
+    assert_eq!(property("purser:slsa:level"), "0");
+    assert_eq!(property("purser:slsa:verified"), "false");
+    assert_eq!(
+        property("purser:slsa:verdict"),
+        "Build L0: no provenance is attached to the image"
+    );
+
+    let output = scan(&image, "spdx-json");
+    assert_eq!(code(&output), 0, "{}", describe(&output));
+    let document: Value = serde_json::from_slice(&output.stdout).expect("SPDX JSON");
+    let image_package = &document["packages"][0];
+    assert_eq!(image_package["primaryPackagePurpose"], "CONTAINER");
+    assert_eq!(image_package["annotations"][0]["annotationType"], "REVIEW");
+    assert_eq!(
+        image_package["annotations"][0]["comment"],
+        "SLSA provenance: Build L0: no provenance is attached to the image \
+         (level 0, verified false)"
+    );
+}
+
+#[test]
 fn buildkit_provenance_is_unsigned_and_build_l1() {
     let image = Attached::new();
     let subject = image.image_manifest();
