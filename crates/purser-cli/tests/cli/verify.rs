@@ -314,7 +314,12 @@ fn a_tampered_envelope_fails_its_signature() {
         "--key",
         &vector("dsse/protocol-hello-world/public_key.pem"),
     ]);
-    assert_eq!(code(&untouched), 0, "{}", describe(&untouched));
+    // The untouched envelope's signature holds, but its payload is no in-toto statement, so it
+    // names no subject and cannot vouch for the digest asked about.
+    assert_eq!(code(&untouched), 1, "{}", describe(&untouched));
+    let message = stderr(&untouched);
+    assert!(!message.contains("check signature failed"), "{message}");
+    assert!(message.contains("names no subject to check"), "{message}");
 }
 
 #[test]
@@ -467,5 +472,82 @@ fn cloud_build_provenance_verifies_with_a_key_directory() {
         stderr(&output).contains("builder-id"),
         "{}",
         describe(&output)
+    );
+}
+
+#[test]
+fn hostile_provenance_files_exit_2_with_what_is_wrong() {
+    let (artifact, bundle) = delegator();
+    let whole = std::fs::read(&bundle).expect("the delegator bundle");
+    let directory = tempfile::tempdir().expect("temporary directory");
+
+    let truncated = directory.path().join("truncated.build.slsa");
+    std::fs::write(&truncated, &whole[..whole.len() / 2]).expect("write");
+    let sbom = directory.path().join("sbom.json");
+    std::fs::write(
+        &sbom,
+        br#"{"mediaType": "application/vnd.cyclonedx+json", "bomFormat": "CycloneDX"}"#,
+    )
+    .expect("write");
+    // Sparse: 200 MB declared, nothing written.
+    let huge = directory.path().join("huge.intoto.jsonl");
+    std::fs::File::create(&huge)
+        .and_then(|file| file.set_len(200 * 1024 * 1024))
+        .expect("a sparse file");
+
+    let cases = [
+        (
+            &truncated,
+            "the JSON document is truncated (EOF while parsing",
+        ),
+        (
+            &sbom,
+            "media type application/vnd.cyclonedx+json is not a Sigstore bundle's",
+        ),
+        (
+            &huge,
+            "is too large: 209715200 bytes, more than the 16777216-byte limit",
+        ),
+    ];
+    for (file, expected) in cases {
+        let output = run(&[
+            "verify",
+            &artifact,
+            "--provenance",
+            file.to_str().unwrap(),
+            "--source-uri",
+            SOURCE,
+        ]);
+        assert_eq!(code(&output), 2, "{file:?}: {}", describe(&output));
+        let message = stderr(&output);
+        assert!(message.contains(file.to_str().unwrap()), "{message}");
+        assert!(message.contains(expected), "{file:?}: {message}");
+    }
+}
+
+#[test]
+fn a_certificate_expired_at_the_signing_time_fails_with_both_dates() {
+    let case = "sigstore-conformance/bundle-verify/intoto-set-outside-signing-cert-validity_fail";
+    let output = run(&[
+        "verify",
+        &vector(&format!("{case}/artifact")),
+        "--provenance",
+        &vector(&format!("{case}/bundle.sigstore.json")),
+        "--trusted-root",
+        &vector(&format!("{case}/trusted_root.json")),
+        "--cert-identity",
+        BEACON_IDENTITY,
+        "--cert-oidc-issuer",
+        GITHUB_ISSUER,
+    ]);
+
+    assert_eq!(code(&output), 1, "{}", describe(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains(
+            "a certificate of the chain had expired at the signing time 2023-02-02T00:00:00Z \
+             (valid until 2023-02-01T00:10:00Z)"
+        ),
+        "{message}"
     );
 }
