@@ -2,7 +2,8 @@
 //! opening it, matching a 2,000-package inventory drawn from it, and building it. Each figure
 //! has a baseline from the same run: a one-advisory database for opening, a `HashMap` lookup of
 //! the same keys for matching, and building from advisories already in memory for the full
-//! build.
+//! build. Matching is measured twice: the decision alone (which entries affect each package)
+//! and the full lookup, which also decodes every matching advisory for display.
 
 #![expect(
     missing_docs,
@@ -223,6 +224,13 @@ fn lookups(c: &mut Criterion, database: &Database, reads: &[SourceRead]) {
         b.iter(|| {
             for query in &queries {
                 black_box(database.lookup(black_box(query)).expect("lookup"));
+            }
+        });
+    });
+    group.bench_function("purser-vulndb decision only (affecting)", |b| {
+        b.iter(|| {
+            for query in &queries {
+                black_box(database.affecting(black_box(query)).expect("affecting"));
             }
         });
     });

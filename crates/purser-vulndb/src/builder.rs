@@ -8,10 +8,10 @@ use purser_advisory::Advisory;
 
 use crate::display::AdvisoryDisplay;
 use crate::ecosystem::{is_release_scoped, normalise_name, normalise_release};
-use crate::entry::{self, EntryInput};
 use crate::error::DbError;
 use crate::format::{self, Header, SectionId, FIXED_HEADER_LEN, SCHEMA_VERSION, SECTION_COUNT};
 use crate::info::{DatabaseInfo, SourceInfo};
+use crate::key_block::{self, Member};
 use crate::strings::{StringTable, TooLarge};
 use crate::Database;
 
@@ -194,31 +194,20 @@ impl DatabaseBuilder {
         }
 
         for ((ecosystem, name), members) in keys {
-            let entries_offset = entries.len();
-            for &(advisory_index, affected_index) in members {
-                let advisory = &self.advisories[advisory_index].1;
-                let affected = &advisory.affected[affected_index];
-                let release = affected
-                    .ecosystem
-                    .release
-                    .as_deref()
-                    .map(|release| normalise_release(ecosystem, release));
-                let input = EntryInput {
-                    advisory: u32::try_from(advisory_index).map_err(|_| TooLarge)?,
-                    release,
-                    package: &affected.package,
-                    status_text: affected.status_text.as_deref(),
-                    severity_source: affected.severity_source.as_deref(),
-                    status: affected.status,
-                    severity: affected.severity,
-                    ranges: &affected.ranges,
-                    versions: &affected.versions,
-                };
-                entry::encode(&input, &mut strings, &mut entries)?;
-            }
+            let block_offset = entries.len();
+            let members = members
+                .iter()
+                .map(|&(advisory_index, affected_index)| {
+                    Ok(Member {
+                        advisory: u32::try_from(advisory_index).map_err(|_| TooLarge)?,
+                        affected: &self.advisories[advisory_index].1.affected[affected_index],
+                    })
+                })
+                .collect::<Result<Vec<_>, TooLarge>>()?;
+            key_block::encode(ecosystem, &members, &mut strings, &mut entries)?;
             strings.write_ref(name, &mut key_records)?;
-            push_u32(&mut key_records, entries_offset)?;
-            push_u32(&mut key_records, entries.len() - entries_offset)?;
+            push_u32(&mut key_records, block_offset)?;
+            push_u32(&mut key_records, entries.len() - block_offset)?;
             push_u32(&mut key_records, members.len())?;
         }
 

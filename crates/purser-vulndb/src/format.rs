@@ -1,4 +1,4 @@
-//! The database file's layout, schema version 1.
+//! The database file's layout, schema version 2.
 //!
 //! All integers are little-endian. Offsets inside a section are `u32`, so no section may exceed
 //! 4 GiB (the builder refuses larger ones). A *string reference* is 8 bytes, `offset: u32` and
@@ -9,7 +9,7 @@
 //! | offset | size | field |
 //! |---:|---:|---|
 //! | 0 | 8 | magic `PURSERDB` |
-//! | 8 | 4 | schema version (`1`); a higher one is refused as too new |
+//! | 8 | 4 | schema version (`2`); a higher one is refused as too new, a lower one as unreadable |
 //! | 12 | 4 | header length: 208 + metadata length; the body starts here |
 //! | 16 | 8 | file length; a shorter file is refused as truncated |
 //! | 24 | 32 | header checksum: SHA-256 of bytes 0..24, bytes 56..header length, the ecosystems and the releases sections |
@@ -26,16 +26,32 @@
 //! | 0 | strings | UTF-8 bytes of every name, release and version, deduplicated |
 //! | 1 | ecosystems | 24-byte records sorted by name: name (string ref), first key, key count, first release, release count |
 //! | 2 | releases | 8-byte string refs: each ecosystem's normalised releases, sorted |
-//! | 3 | keys | 20-byte records sorted by normalised name within each ecosystem: name (string ref), entries offset, entries length, entry count |
-//! | 4 | entries | variable-length affected-entries, see below |
+//! | 3 | keys | 20-byte records sorted by normalised name within each ecosystem: name (string ref), offset and length of the key's block in the entries section, entry count |
+//! | 4 | entries | one block per key: its breakpoints, then its affected-entries, see below |
 //! | 5 | advisories | 8-byte records: offset and length of the advisory's display JSON |
 //! | 6 | display | JSON of each advisory's display data, decoded only for a hit |
 //!
-//! An entry is: its byte length (`u32`, including itself), the advisory index (`u32`), release,
-//! package as written, status text and severity source (string refs), status (`u8`), severity
-//! (`u8`, 0 for none), range count (`u32`) and per range its kind (`u8`), event count (`u32`) and
-//! per event its kind (`u8`) and version (string ref), then the listed-version count (`u32`) and
-//! the versions (string refs).
+//! # A key's block
+//!
+//! The block starts with the key's *breakpoint lists*: their count (`u32`, at most
+//! [`MAX_BREAKPOINT_LISTS`]) and per list its version count (`u32`) and versions (string refs).
+//! A list holds every distinct version (by the scheme's order, equal versions once) named by the
+//! events of the key's ranges ordered by one scheme (the ecosystem's, or SemVer for `SEMVER`
+//! ranges), sorted by that scheme, except `introduced: "0"`. A lookup binary-searches the
+//! installed version in a list once; every event then compares by its rank, an integer.
+//!
+//! The entries follow, each: its byte length (`u32`, including itself), the advisory index
+//! (`u32`), release, package as written, status text and severity source (string refs), status
+//! (`u8`), severity (`u8`, 0 for none), the listed-version count (`u32`) and the versions (string
+//! refs), then the range count (`u32`) and per range its kind (`u8`), the breakpoint list its
+//! ranks index (`u8`, [`UNRANKED_RANGE`] for none), event count (`u32`) and per event
+//! ([`EVENT_RECORD_LEN`] bytes) its kind (`u8`), rank (`u32`) and version (string ref).
+//!
+//! A range with a list has its events sorted at build time as OSV's evaluation orders them, and
+//! each event's rank is its version's index in the list ([`ZERO_RANK`] for `introduced: "0"`).
+//! A range the builder could not sort (no scheme for its kind, or a version the scheme rejects)
+//! has no list and keeps its events in the advisory's order with rank [`ZERO_RANK`]; a lookup
+//! sorts it again to report why it was skipped.
 //!
 //! # Why these checksums
 //!
@@ -55,7 +71,7 @@ use crate::error::Corruption;
 pub const MAGIC: [u8; 8] = *b"PURSERDB";
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Length of the fixed part of the header.
 pub const FIXED_HEADER_LEN: usize = 208;
@@ -74,6 +90,18 @@ pub const KEY_RECORD_LEN: usize = 20;
 
 /// Size of an advisory record.
 pub const ADVISORY_RECORD_LEN: usize = 8;
+
+/// Size of one stored range event: kind, rank and version.
+pub const EVENT_RECORD_LEN: usize = 13;
+
+/// The breakpoint-list byte of a range stored unsorted.
+pub const UNRANKED_RANGE: u8 = 0xFF;
+
+/// The rank of `introduced: "0"`, and of every event of a range stored unsorted.
+pub const ZERO_RANK: u32 = u32::MAX;
+
+/// The most breakpoint lists one key has: its ecosystem's scheme and SemVer.
+pub const MAX_BREAKPOINT_LISTS: usize = 2;
 
 /// The offset meaning "no string".
 pub const ABSENT: u32 = u32::MAX;

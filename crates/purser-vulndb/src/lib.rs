@@ -27,6 +27,7 @@
 
 #![deny(missing_docs)]
 
+mod breakpoints;
 mod builder;
 mod database;
 mod display;
@@ -35,6 +36,7 @@ mod entry;
 mod error;
 pub mod format;
 mod info;
+mod key_block;
 mod lookup;
 mod range;
 mod reader;
@@ -45,4 +47,4 @@ pub use database::{Coverage, Database};
 pub use ecosystem::{is_release_scoped, normalise_name, normalise_release};
 pub use error::{DbError, REPLACE_HINT};
 pub use info::{DatabaseInfo, SourceInfo};
-pub use lookup::{Lookup, LookupProblem, Match, PackageQuery};
+pub use lookup::{Affecting, Lookup, LookupProblem, Match, PackageQuery};

@@ -6,14 +6,15 @@ use std::fmt;
 use purser_advisory::{AffectedStatus, RangeKind, Reference, Score, ScoreKind, SeverityRating};
 use purser_version::{Scheme, VersionError};
 
+use crate::breakpoints::{InstalledPlace, KeyBlock};
 use crate::database::{Database, KeyRecord};
 use crate::display::AdvisoryDisplay;
 use crate::ecosystem::{is_release_scoped, normalise_release};
-use crate::entry::{self, EntryBody};
+use crate::entry::{self, EntryBody, RangeView};
 use crate::error::{Corruption, DbError};
-use crate::format::{SectionId, ADVISORY_RECORD_LEN};
-use crate::range::{self, EventKind};
-use crate::reader::Section;
+use crate::format::{SectionId, ADVISORY_RECORD_LEN, MAX_BREAKPOINT_LISTS};
+use crate::range::{self, Event, EventKind};
+use crate::reader::{Section, Strings};
 
 /// One installed package to look up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,20 @@ pub struct Lookup {
     /// ecosystem without a version scheme.
     pub not_matchable: u32,
     /// Versions that could not be ordered; each means some advisory may have been missed.
+    pub problems: Vec<LookupProblem>,
+}
+
+/// How many advisory entries affect a package, decided without decoding any of them for display:
+/// the first half of [`Database::lookup`], for callers that need only whether and how often a
+/// package is affected.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Affecting {
+    /// The entries that affect the installed version; [`Database::lookup`] turns each into one
+    /// [`Match`].
+    pub entries: u32,
+    /// Ranges that cannot be evaluated against a version, as in [`Lookup::not_matchable`].
+    pub not_matchable: u32,
+    /// Versions that could not be ordered, as in [`Lookup::problems`].
     pub problems: Vec<LookupProblem>,
 }
 
@@ -134,13 +149,32 @@ struct EntryMatch {
 }
 
 /// State shared by the entries of one lookup.
-struct Evaluation<'q> {
+struct Evaluation<'q, 'd> {
     query: &'q PackageQuery<'q>,
     scheme: Option<Scheme>,
+    strings: Strings<'d>,
+    block: KeyBlock<'d>,
+    /// The installed version's place in each breakpoint list, found on first use.
+    places: [Option<InstalledPlace>; MAX_BREAKPOINT_LISTS],
+    /// Whether each scheme met so far accepts the installed version.
+    installed_checked: [Option<(Scheme, bool)>; 2],
     lookup: Lookup,
     /// Ranges skipped because the scheme rejects one of their versions, by advisory number;
     /// turned into [`LookupProblem::AdvisoryVersion`] once the lookup is done.
     unsortable_ranges: Vec<(u32, VersionError)>,
+    /// Where the entries that affect the installed version start in the key's block, with
+    /// their advisory numbers, in database order.
+    affecting: Vec<(usize, u32)>,
+    /// Whether not-matchable ranges and problems are being counted: true while deciding, false
+    /// while describing the entries already decided, so nothing is counted twice.
+    counting: bool,
+}
+
+/// Why one entry affects the installed version, for display.
+#[derive(Default)]
+struct Reasons {
+    reasons: Vec<String>,
+    fixed_versions: Vec<String>,
 }
 
 impl Database {
@@ -153,29 +187,63 @@ impl Database {
     ///
     /// [`DbError::Corrupt`] when a record read on the way is damaged.
     pub fn lookup(&self, query: &PackageQuery<'_>) -> Result<Lookup, DbError> {
-        let Some(ecosystem) = self.find_ecosystem(query.ecosystem)? else {
+        let Some(key) = self.key_of(query)? else {
             return Ok(Lookup::default());
+        };
+        let mut evaluation = self.decide(query, key).map_err(|c| self.corrupt(c))?;
+        self.describe(&mut evaluation)
+            .map_err(|c| self.corrupt(c))?;
+        Ok(evaluation.lookup)
+    }
+
+    /// How many advisory entries affect `query`'s package at its version, decided exactly as
+    /// [`Database::lookup`] decides but without decoding the entries' strings and display data.
+    ///
+    /// # Errors
+    ///
+    /// [`DbError::Corrupt`] when a record read on the way is damaged.
+    pub fn affecting(&self, query: &PackageQuery<'_>) -> Result<Affecting, DbError> {
+        let Some(key) = self.key_of(query)? else {
+            return Ok(Affecting::default());
+        };
+        let evaluation = self.decide(query, key).map_err(|c| self.corrupt(c))?;
+        let entries = u32::try_from(evaluation.affecting.len()).unwrap_or(u32::MAX);
+        Ok(Affecting {
+            entries,
+            not_matchable: evaluation.lookup.not_matchable,
+            problems: evaluation.lookup.problems,
+        })
+    }
+
+    /// The key holding `query`'s package, or `None` when the database has no advisories for it.
+    fn key_of(&self, query: &PackageQuery<'_>) -> Result<Option<KeyRecord>, DbError> {
+        let Some(ecosystem) = self.find_ecosystem(query.ecosystem)? else {
+            return Ok(None);
         };
         let key = self
             .find_key(query.ecosystem, &ecosystem, query.name)
             .map_err(|c| self.corrupt(c))?;
-        let Some(key) = key else {
-            return Ok(Lookup::default());
-        };
-        tracing::trace!(
-            ecosystem = query.ecosystem,
-            name = query.name,
-            "package has advisories"
-        );
-        self.evaluate_key(query, key).map_err(|c| self.corrupt(c))
+        if key.is_some() {
+            tracing::trace!(
+                ecosystem = query.ecosystem,
+                name = query.name,
+                "package has advisories"
+            );
+        }
+        Ok(key)
     }
 
-    fn evaluate_key(&self, query: &PackageQuery<'_>, key: KeyRecord) -> Result<Lookup, Corruption> {
-        let entries = self.section(SectionId::Entries);
-        let key_entries = Section::new(
-            SectionId::Entries,
-            entries.slice(key.entries_offset, key.entries_length)?,
-        );
+    /// Decides which entries of `key` affect the installed version, comparing ranks only; the
+    /// problems met on the way are recorded with their advisories' IDs.
+    fn decide<'q, 'd>(
+        &'d self,
+        query: &'q PackageQuery<'q>,
+        key: KeyRecord,
+    ) -> Result<Evaluation<'q, 'd>, Corruption> {
+        let block = self
+            .section(SectionId::Entries)
+            .slice(key.entries_offset, key.entries_length)?;
+        let block = KeyBlock::read(Section::new(SectionId::Entries, block))?;
         let strings = self.strings();
         let scoped = is_release_scoped(query.ecosystem);
         let wanted_release = query
@@ -185,24 +253,29 @@ impl Database {
         let mut evaluation = Evaluation {
             query,
             scheme: Scheme::for_ecosystem(query.ecosystem),
+            strings,
+            block,
+            places: [None; MAX_BREAKPOINT_LISTS],
+            installed_checked: [None; 2],
             lookup: Lookup::default(),
             unsortable_ranges: Vec::new(),
+            affecting: Vec::new(),
+            counting: true,
         };
+        // Known cost: every entry of the key is read, whatever its release, because a key's
+        // entries are not grouped by release; a source package with hundreds of entries across
+        // Debian or AlmaLinux releases makes each of its look-ups walk them all.
         let mut offset = 0;
-        while offset < key_entries.len() {
-            let head = entry::read_head(key_entries, strings, offset)?;
+        while offset < block.entries.len() {
+            let head = entry::read_head(block.entries, offset)?;
+            let start = offset;
             offset = head.next;
-            if scoped && head.release != wanted_release {
+            if scoped && !head.release_is(strings, wanted_release)? {
                 continue;
             }
-
-            let body = entry::read_body(key_entries, strings, &head)?;
-            // The display data (JSON) is decoded only for entries that match: most entries of a
-            // package do not, and decoding is most of a lookup's cost.
-            if let Some(entry_match) = evaluation.entry(&body, head.advisory) {
-                let display = self.display(head.advisory)?;
-                let found = build_match(query, head.release, &body, display, entry_match);
-                evaluation.lookup.matches.push(found);
+            let body = entry::read_body(&head)?;
+            if evaluation.affects(&body, head.advisory)? {
+                evaluation.affecting.push((start, head.advisory));
             }
         }
 
@@ -213,7 +286,32 @@ impl Database {
                 .problems
                 .push(LookupProblem::AdvisoryVersion { advisory_id, error });
         }
-        Ok(evaluation.lookup)
+        Ok(evaluation)
+    }
+
+    /// Turns every entry [`Database::decide`] found into a [`Match`]: only here are strings and
+    /// display data (JSON) decoded, since decoding is most of a matching entry's cost.
+    fn describe(&self, evaluation: &mut Evaluation<'_, '_>) -> Result<(), Corruption> {
+        evaluation.counting = false;
+        let strings = evaluation.strings;
+        for (offset, advisory) in std::mem::take(&mut evaluation.affecting) {
+            let head = entry::read_head(evaluation.block.entries, offset)?;
+            let body = entry::read_body(&head)?;
+            let reasons = evaluation.reasons(&body, advisory)?;
+            let display = self.display(advisory)?;
+            let stored = StoredEntry {
+                release: head.release(strings)?,
+                package: body.package(strings)?,
+                status: body.status,
+                status_text: body.status_text(strings)?,
+                severity: body.severity,
+                severity_source: body.severity_source(strings)?,
+            };
+            let entry_match = evaluation.entry_match(&body, reasons)?;
+            let found = build_match(evaluation.query, &stored, display, entry_match);
+            evaluation.lookup.matches.push(found);
+        }
+        Ok(())
     }
 
     /// Decodes the display data of advisory `index`.
@@ -233,65 +331,163 @@ impl Database {
     }
 }
 
-impl Evaluation<'_> {
-    /// Whether the entry of advisory number `advisory` affects the queried version, and why.
-    fn entry(&mut self, body: &EntryBody<'_>, advisory: u32) -> Option<EntryMatch> {
+/// The decoded fields of a matching entry.
+struct StoredEntry<'a> {
+    release: Option<&'a str>,
+    package: &'a str,
+    status: AffectedStatus,
+    status_text: Option<&'a str>,
+    severity: Option<SeverityRating>,
+    severity_source: Option<&'a str>,
+}
+
+impl<'d> Evaluation<'_, 'd> {
+    /// Whether the entry of advisory number `advisory` affects the queried version. Ranges are
+    /// decided by rank; nothing is decoded unless a range was stored unsorted.
+    fn affects(&mut self, body: &EntryBody<'d>, advisory: u32) -> Result<bool, Corruption> {
         if body.status == AffectedStatus::NotAffected {
-            return None;
+            return Ok(false);
         }
-        if body.ranges.is_empty() && body.versions.is_empty() {
-            return self.status_only(body);
+        if body.is_status_only() {
+            return Ok(status_only_word(body.status).is_some());
         }
 
-        let mut reasons = Vec::new();
-        let mut fixed_versions = Vec::new();
-        for stored in &body.ranges {
+        // Every range is looked at, not only up to the first that matches, so that ranges
+        // which cannot be evaluated are counted whatever the installed version.
+        let mut inside_any = false;
+        for stored in body.ranges() {
+            let stored = stored?;
             let Some(scheme) = self.range_scheme(stored.kind) else {
                 continue;
             };
             if !self.installed_version_is_valid(scheme) {
                 continue;
             }
-            let mut events = stored.events.clone();
-            if let Err(error) = range::sort_events(scheme, &mut events) {
-                self.unsortable_ranges.push((advisory, error));
+            inside_any |= self
+                .matching_events(&stored, scheme, advisory, false)?
+                .is_some();
+        }
+        Ok(inside_any || body.lists_version(self.strings, self.query.version)?)
+    }
+
+    /// The ranges of an entry already known to affect the installed version, rendered for the
+    /// reader, with their fixed versions.
+    fn reasons(&mut self, body: &EntryBody<'d>, advisory: u32) -> Result<Reasons, Corruption> {
+        let mut found = Reasons::default();
+        if body.is_status_only() {
+            return Ok(found);
+        }
+        for stored in body.ranges() {
+            let stored = stored?;
+            let Some(scheme) = self.range_scheme(stored.kind) else {
+                continue;
+            };
+            if !self.installed_version_is_valid(scheme) {
                 continue;
             }
-            if range::contains(scheme, self.query.version, &events) {
-                reasons.push(range::render(&events));
-                let fixed = events.iter().filter(|e| e.kind == EventKind::Fixed);
-                fixed_versions.extend(fixed.map(|event| event.version.to_owned()));
-            }
+            let Some(events) = self.matching_events(&stored, scheme, advisory, true)? else {
+                continue;
+            };
+            found.reasons.push(range::render(&events));
+            let fixed = events.iter().filter(|e| e.kind == EventKind::Fixed);
+            found
+                .fixed_versions
+                .extend(fixed.map(|event| event.version.to_owned()));
         }
-        if body.versions.contains(&self.query.version) {
-            reasons.push("listed version".to_owned());
+        if body.lists_version(self.strings, self.query.version)? {
+            found.reasons.push("listed version".to_owned());
         }
-        if reasons.is_empty() {
-            return None;
-        }
+        Ok(found)
+    }
 
+    /// Why an affecting entry matched: its ranges' reasons, or the distribution's status for an
+    /// entry without ranges; fixed versions sorted by the ecosystem's scheme.
+    fn entry_match(&self, body: &EntryBody<'d>, found: Reasons) -> Result<EntryMatch, Corruption> {
+        if body.is_status_only() {
+            return self.status_only(body);
+        }
+        let Reasons {
+            reasons,
+            mut fixed_versions,
+        } = found;
         if let Some(scheme) = self.scheme {
             fixed_versions.sort_by(|a, b| scheme.compare(a, b).unwrap_or_else(|_| a.cmp(b)));
         }
         fixed_versions.dedup();
-        Some(EntryMatch {
+        Ok(EntryMatch {
             reason: reasons.join("; "),
             fixed_versions,
         })
     }
 
-    /// An entry without ranges or versions: the distribution's status decides.
-    fn status_only(&self, body: &EntryBody<'_>) -> Option<EntryMatch> {
-        let word = match body.status {
-            // A fix with no version says nothing about the installed one.
-            AffectedStatus::Fixed | AffectedStatus::NotAffected => return None,
-            AffectedStatus::Affected => "affected",
-            AffectedStatus::WillNotFix => "will_not_fix",
-            AffectedStatus::Deferred => "deferred",
-            AffectedStatus::EndOfLife => "end_of_life",
+    /// The sorted events of a range that contains the installed version (left empty unless
+    /// `decode`), or `None`.
+    ///
+    /// A range sorted at build time is decided by the events' ranks against the installed
+    /// version's place, decoding nothing; only a matching range's versions are decoded. A range
+    /// stored unsorted is sorted here, as the builder tried to: failing again records why it was
+    /// skipped.
+    fn matching_events(
+        &mut self,
+        stored: &RangeView<'d>,
+        scheme: Scheme,
+        advisory: u32,
+        decode: bool,
+    ) -> Result<Option<Vec<Event<'d>>>, Corruption> {
+        let Some(list) = stored.list else {
+            let mut events = stored.decode(self.strings)?;
+            if let Err(error) = range::sort_events(scheme, &mut events) {
+                if self.counting {
+                    self.unsortable_ranges.push((advisory, error));
+                }
+                return Ok(None);
+            }
+            let inside = range::contains(scheme, self.query.version, &events);
+            return Ok(inside.then_some(events));
         };
-        let text = body.status_text.unwrap_or(word);
-        Some(EntryMatch {
+
+        let place = self.place(list, scheme)?;
+        let mut damaged = None;
+        let placed = stored.events().map_while(|event| match event {
+            Ok(event) => Some((event.kind, place.against(event.rank))),
+            Err(corruption) => {
+                damaged = Some(corruption);
+                None
+            }
+        });
+        let inside = range::contains_placed(placed);
+        if let Some(corruption) = damaged {
+            return Err(corruption);
+        }
+        match (inside, decode) {
+            (false, _) => Ok(None),
+            (true, true) => stored.decode(self.strings).map(Some),
+            (true, false) => Ok(Some(Vec::new())),
+        }
+    }
+
+    /// The installed version's place in breakpoint list `list`, found once per lookup.
+    fn place(&mut self, list: u8, scheme: Scheme) -> Result<InstalledPlace, Corruption> {
+        let slot = self.places.get_mut(usize::from(list)).ok_or_else(|| {
+            Corruption(format!(
+                "a range names breakpoint list {list}, past the last"
+            ))
+        })?;
+        if let Some(place) = *slot {
+            return Ok(place);
+        }
+        let place = self
+            .block
+            .place(list, scheme, self.query.version, self.strings)?;
+        *slot = Some(place);
+        Ok(place)
+    }
+
+    /// Why an entry without ranges or versions matched: the distribution's status.
+    fn status_only(&self, body: &EntryBody<'d>) -> Result<EntryMatch, Corruption> {
+        let word = status_only_word(body.status).unwrap_or("affected");
+        let text = body.status_text(self.strings)?.unwrap_or(word);
+        Ok(EntryMatch {
             reason: format!(
                 "{} status {text}",
                 self.query.ecosystem.to_ascii_lowercase()
@@ -309,21 +505,37 @@ impl Evaluation<'_> {
                 let problem = LookupProblem::NoScheme {
                     ecosystem: self.query.ecosystem.to_owned(),
                 };
-                if self.scheme.is_none() && !self.lookup.problems.contains(&problem) {
+                if self.counting
+                    && self.scheme.is_none()
+                    && !self.lookup.problems.contains(&problem)
+                {
                     self.lookup.problems.push(problem);
                 }
                 self.scheme
             }
         };
-        if scheme.is_none() {
+        if scheme.is_none() && self.counting {
             self.lookup.not_matchable += 1;
         }
         scheme
     }
 
     /// Whether `scheme` accepts the installed version; the first rejection is recorded once.
+    /// Each scheme's answer is kept for the rest of the lookup.
     fn installed_version_is_valid(&mut self, scheme: Scheme) -> bool {
-        let Err(error) = scheme.compare(self.query.version, self.query.version) else {
+        let known = self.installed_checked.iter().flatten();
+        if let Some(&(_, valid)) = known.clone().find(|(checked, _)| *checked == scheme) {
+            return valid;
+        }
+        let result = scheme.compare(self.query.version, self.query.version);
+        if let Some(slot) = self
+            .installed_checked
+            .iter_mut()
+            .find(|slot| slot.is_none())
+        {
+            *slot = Some((scheme, result.is_ok()));
+        }
+        let Err(error) = result else {
             return true;
         };
         let problem = LookupProblem::InstalledVersion(error);
@@ -334,17 +546,29 @@ impl Evaluation<'_> {
     }
 }
 
+/// The word for an entry without ranges or versions whose status affects the installed version,
+/// or `None` for a status that does not: a fix with no version says nothing about the installed
+/// one.
+fn status_only_word(status: AffectedStatus) -> Option<&'static str> {
+    match status {
+        AffectedStatus::Fixed | AffectedStatus::NotAffected => None,
+        AffectedStatus::Affected => Some("affected"),
+        AffectedStatus::WillNotFix => Some("will_not_fix"),
+        AffectedStatus::Deferred => Some("deferred"),
+        AffectedStatus::EndOfLife => Some("end_of_life"),
+    }
+}
+
 fn build_match(
     query: &PackageQuery<'_>,
-    release: Option<&str>,
-    body: &EntryBody<'_>,
+    stored: &StoredEntry<'_>,
     display: AdvisoryDisplay,
     entry_match: EntryMatch,
 ) -> Match {
-    let (severity, severity_source) = match body.severity {
+    let (severity, severity_source) = match stored.severity {
         Some(rating) => (
             rating,
-            Some(body.severity_source.unwrap_or(&display.source).to_owned()),
+            Some(stored.severity_source.unwrap_or(&display.source).to_owned()),
         ),
         None => highest_score(&display.scores),
     };
@@ -353,10 +577,10 @@ fn build_match(
         aliases: display.aliases,
         source: display.source,
         ecosystem: query.ecosystem.to_owned(),
-        release: release.map(str::to_owned),
-        package: body.package.to_owned(),
-        status: body.status,
-        status_text: body.status_text.map(str::to_owned),
+        release: stored.release.map(str::to_owned),
+        package: stored.package.to_owned(),
+        status: stored.status,
+        status_text: stored.status_text.map(str::to_owned),
         fixed_versions: entry_match.fixed_versions,
         severity,
         severity_source,

@@ -72,7 +72,8 @@ pub(crate) struct Event<'a> {
 }
 
 impl Event<'_> {
-    fn is_zero_introduced(&self) -> bool {
+    /// Whether this is `introduced: "0"`, the start of every scheme, valid or not.
+    pub(crate) fn is_zero_introduced(&self) -> bool {
         self.kind == EventKind::Introduced && self.version == "0"
     }
 }
@@ -103,35 +104,63 @@ pub(crate) fn sort_events(scheme: Scheme, events: &mut [Event<'_>]) -> Result<()
     Ok(())
 }
 
+/// Where the installed version stands against one event's version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// The event is `introduced: "0"`: every version is at or above it.
+    Start,
+    /// The installed version compared with the event's version.
+    Ordered(Ordering),
+    /// The scheme could not compare the two.
+    Unordered,
+}
+
+impl Placement {
+    fn at_or_above(self) -> bool {
+        match self {
+            Placement::Start => true,
+            Placement::Ordered(order) => order.is_ge(),
+            Placement::Unordered => false,
+        }
+    }
+}
+
 /// Whether `version` (already accepted by `scheme`) is inside the range of `sorted` events.
 pub(crate) fn contains(scheme: Scheme, version: &str, sorted: &[Event<'_>]) -> bool {
-    let at_or_above = |event: &Event<'_>| {
-        scheme
-            .compare(version, event.version)
-            .is_ok_and(Ordering::is_ge)
-    };
+    contains_placed(sorted.iter().map(|event| {
+        let placement = if event.is_zero_introduced() {
+            Placement::Start
+        } else {
+            scheme
+                .compare(version, event.version)
+                .map_or(Placement::Unordered, Placement::Ordered)
+        };
+        (event.kind, placement)
+    }))
+}
 
+/// Whether the installed version is inside a range, given each event of the sorted range with
+/// where the installed version stands against it. One walk: the state after the last event at
+/// or below the version decides, and `limit` events bound the range from above.
+pub(crate) fn contains_placed(sorted: impl Iterator<Item = (EventKind, Placement)>) -> bool {
     let mut affected = false;
-    for event in sorted {
-        match event.kind {
-            EventKind::Introduced if event.is_zero_introduced() || at_or_above(event) => {
-                affected = true;
-            }
-            EventKind::Fixed if at_or_above(event) => affected = false,
-            EventKind::LastAffected
-                if scheme
-                    .compare(version, event.version)
-                    .is_ok_and(Ordering::is_gt) =>
-            {
+    let mut has_limit = false;
+    let mut below_a_limit = false;
+    for (kind, placement) in sorted {
+        match kind {
+            EventKind::Introduced if placement.at_or_above() => affected = true,
+            EventKind::Fixed if placement.at_or_above() => affected = false,
+            EventKind::LastAffected if placement == Placement::Ordered(Ordering::Greater) => {
                 affected = false;
+            }
+            EventKind::Limit => {
+                has_limit = true;
+                below_a_limit |= !placement.at_or_above();
             }
             _ => {}
         }
     }
-
-    let mut limits = sorted.iter().filter(|e| e.kind == EventKind::Limit);
-    let below_a_limit = limits.clone().any(|limit| !at_or_above(limit));
-    affected && (limits.next().is_none() || below_a_limit)
+    affected && (!has_limit || below_a_limit)
 }
 
 /// Renders sorted events for a finding's reason: `introduced 0, fixed 2.17.1`.

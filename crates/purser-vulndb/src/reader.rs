@@ -76,7 +76,7 @@ impl<'a> Strings<'a> {
 
     /// The text of a string reference that may be absent.
     pub(crate) fn optional(&self, reference: StringRef) -> Result<Option<&'a str>, Corruption> {
-        if reference.offset == ABSENT {
+        if reference.is_absent() {
             return Ok(None);
         }
         self.text(reference).map(Some)
@@ -92,6 +92,13 @@ pub(crate) struct StringRef {
     pub(crate) length: u32,
 }
 
+impl StringRef {
+    /// Whether this is the "no string" marker.
+    pub(crate) fn is_absent(&self) -> bool {
+        self.offset == ABSENT
+    }
+}
+
 /// Sequential reads through a section.
 #[derive(Debug, Clone)]
 pub(crate) struct Cursor<'a> {
@@ -99,7 +106,7 @@ pub(crate) struct Cursor<'a> {
     position: usize,
 }
 
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
     /// The current offset.
     pub(crate) fn position(&self) -> usize {
         self.position
@@ -117,6 +124,13 @@ impl Cursor<'_> {
         let value = self.section.u32_at(self.position)?;
         self.position += 4;
         Ok(value)
+    }
+
+    /// Reads the next `length` bytes.
+    pub(crate) fn bytes(&mut self, length: usize) -> Result<&'a [u8], Corruption> {
+        let bytes = self.section.slice(self.position, length)?;
+        self.position += length;
+        Ok(bytes)
     }
 
     /// Reads a string reference.

@@ -3,15 +3,17 @@
 //! read in place, one database is built from all of them, and known real advisories are looked
 //! up in it.
 
+#[path = "support/naive_evaluation.rs"]
+mod naive_evaluation;
 #[path = "../benches/support/shared_sources.rs"]
 mod shared_sources;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use purser_advisory::SourceRead;
-use purser_vulndb::{Database, DatabaseBuilder, PackageQuery};
+use purser_advisory::{Advisory, RangeEvent, SourceRead};
+use purser_vulndb::{normalise_name, Database, DatabaseBuilder, LookupProblem, PackageQuery};
 use shared_sources::SOURCES;
 
 /// At most this fraction of a source's records may fail to read.
@@ -367,4 +369,129 @@ fn coverage_shows_what_the_shared_data_lacks() {
     assert!(!covers("Ubuntu", Some("20.04")));
     // Alpine secdb 2020 stops at v3.11.
     assert!(!covers("Alpine", Some("3.19")));
+}
+
+/// One package of the database as a lookup names it, with the versions its advisories name.
+#[derive(Default)]
+struct NamedPackage<'a> {
+    advisories: Vec<&'a Advisory>,
+    versions: BTreeSet<&'a str>,
+}
+
+/// Every `(ecosystem, release, name)` the advisories name, with their advisories in database
+/// order and every version their ranges and lists name.
+fn named_packages(
+    reads: &[SourceRead],
+) -> BTreeMap<(&str, Option<&str>, String), NamedPackage<'_>> {
+    let mut packages: BTreeMap<_, NamedPackage<'_>> = BTreeMap::new();
+    let advisories = reads.iter().flat_map(|read| &read.advisories);
+    for advisory in advisories.filter(|advisory| !advisory.is_withdrawn()) {
+        for affected in &advisory.affected {
+            let ecosystem = affected.ecosystem.name.as_str();
+            let name = normalise_name(ecosystem, &affected.package);
+            let key = (ecosystem, affected.ecosystem.release.as_deref(), name);
+            let package = packages.entry(key).or_default();
+            if package
+                .advisories
+                .last()
+                .is_none_or(|last| !std::ptr::eq(*last, advisory))
+            {
+                package.advisories.push(advisory);
+            }
+            let events = affected.ranges.iter().flat_map(|range| &range.events);
+            package.versions.extend(events.map(|event| match event {
+                RangeEvent::Introduced(v)
+                | RangeEvent::Fixed(v)
+                | RangeEvent::LastAffected(v)
+                | RangeEvent::Limit(v) => v.as_str(),
+            }));
+            package
+                .versions
+                .extend(affected.versions.iter().map(String::as_str));
+        }
+    }
+    packages
+}
+
+/// Up to five of a package's versions: the ends, the middle and their neighbours in text order.
+fn sample_versions<'a>(versions: &BTreeSet<&'a str>) -> Vec<&'a str> {
+    let all: Vec<&str> = versions.iter().copied().collect();
+    let last = all.len().saturating_sub(1);
+    let mut picks: Vec<usize> = vec![0, 1, all.len() / 2, last.saturating_sub(1), last];
+    picks.sort_unstable();
+    picks.dedup();
+    picks
+        .into_iter()
+        .filter_map(|index| all.get(index).copied())
+        .collect()
+}
+
+#[test]
+fn every_package_matches_as_the_plain_evaluation_says() {
+    let built = built();
+    let started = Instant::now();
+    let mut lookups = 0;
+    let mut matched = 0;
+    let mut wrong = Vec::new();
+    for ((ecosystem, release, name), package) in named_packages(&built.reads) {
+        for version in sample_versions(&package.versions) {
+            let query = PackageQuery {
+                ecosystem,
+                release,
+                name: &name,
+                version,
+            };
+            let lookup = built
+                .database
+                .lookup(&query)
+                .unwrap_or_else(|error| panic!("lookup of {name} {version}: {error}"));
+            let affecting = built
+                .database
+                .affecting(&query)
+                .unwrap_or_else(|error| panic!("affecting {name} {version}: {error}"));
+            if affecting.entries as usize != lookup.matches.len()
+                || affecting.not_matchable != lookup.not_matchable
+                || affecting.problems != lookup.problems
+            {
+                wrong.push(format!(
+                    "{ecosystem}:{release:?} {name} {version}: the decision alone found \
+                     {affecting:?}, the full lookup {} matches, {} not matchable, problems {:?}",
+                    lookup.matches.len(),
+                    lookup.not_matchable,
+                    lookup.problems
+                ));
+            }
+            let found: Vec<(String, String)> = lookup
+                .matches
+                .into_iter()
+                .map(|found| (found.advisory_id, found.reason))
+                .collect();
+            let skipped = lookup
+                .problems
+                .iter()
+                .filter(|problem| matches!(problem, LookupProblem::AdvisoryVersion { .. }))
+                .count();
+            let (expected, expected_skipped) =
+                naive_evaluation::evaluate(&package.advisories, ecosystem, release, &name, version);
+            lookups += 1;
+            matched += found.len();
+            if found != expected || skipped != expected_skipped {
+                wrong.push(format!(
+                    "{ecosystem}:{release:?} {name} {version}: database {found:?} ({skipped} \
+                     skipped), plain evaluation {expected:?} ({expected_skipped} skipped)"
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{lookups} lookups, {matched} matches, compared in {:.2?}",
+        started.elapsed()
+    );
+    assert!(lookups > 10_000, "only {lookups} lookups were compared");
+    assert!(
+        wrong.is_empty(),
+        "{} of {lookups} lookups differ, for example:\n{}",
+        wrong.len(),
+        wrong[..wrong.len().min(10)].join("\n")
+    );
 }
