@@ -647,3 +647,50 @@ fn a_cosign_era_certificate_logged_by_an_untrusted_ct_log_is_refused() {
         "{message}"
     );
 }
+
+#[test]
+fn a_bundle_certificate_logged_by_an_untrusted_ct_log_is_refused() {
+    // The bundled root with Rekor's keys in place of its CT logs: real keys, the wrong logs.
+    let mut root: Value =
+        serde_json::from_str(&text("trust/sigstore-public-good.trusted_root.json")).expect("JSON");
+    root["ctlogs"] = root["tlogs"].clone();
+    let root = TrustedRoot::from_json("wrong-ct-logs.json", &root.to_string()).expect("root");
+    let bundle = conformance("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json");
+    let policy = Policy {
+        subject_sha256: Some(A_TXT_SHA256.to_owned()),
+        certificate_identity: Some((BEACON.to_owned(), GITHUB_ISSUER.to_owned())),
+        ..Policy::default()
+    };
+
+    let verdict = verify_bundle("dsse.json", bundle, &policy, root);
+    let (check, message) = failure(&verdict);
+    assert_eq!(check, CheckName::Sigstore);
+    assert!(
+        message.starts_with(
+            "check sigstore failed: bundle dsse.json against wrong-ct-logs.json: invalid signed \
+             certificate timestamp: SCT signature verification failed: Verification error: key \
+             not found or not valid at 2024-12-16T18:42:56.255Z: "
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn every_cut_of_a_real_bundle_is_reported_as_truncated() {
+    let bundle = read(
+        "sigstore-conformance/bundle-verify/happy-path-intoto-in-dsse-v3/bundle.sigstore.json",
+    );
+    let whole = String::from_utf8(bundle.clone()).expect("UTF-8");
+    let end = whole.trim_end().len();
+    // Every cut inside the document, at character boundaries (the bundle is ASCII).
+    for cut in (1..end).step_by(7) {
+        let error = Evidence::from_file("cut.json", &bundle[..cut])
+            .expect_err("a cut bundle is no evidence");
+        assert!(
+            error
+                .to_string()
+                .starts_with("failed to parse cut.json: the JSON document is truncated"),
+            "cut at {cut}: {error}"
+        );
+    }
+}
