@@ -50,10 +50,18 @@ pub mod debian_list;
 pub mod debian_release;
 pub mod debian_tracker;
 mod error;
+pub mod friendsofphp;
+mod interval;
 pub mod model;
+pub mod nodejs_wg;
+mod npm_range;
 pub mod osv;
+pub mod rubysec;
 pub mod score;
+mod skip;
 mod source;
+pub mod ubuntu_release;
+pub mod ubuntu_tracker;
 
 pub use error::{AdvisoryError, RecordProblem};
 pub use model::{
@@ -62,6 +70,7 @@ pub use model::{
 };
 pub use osv::{parse_osv, OsvError, OsvSyntax};
 pub use score::score_vector;
+pub use skip::{FileRead, Skip, SkipReason};
 pub use source::{
     default_source_name, read_source, read_source_with, stream_source, ReadOptions, SourceKind,
     SourceRead, SourceSummary, MAX_FEED_BYTES, MAX_RECORD_BYTES,

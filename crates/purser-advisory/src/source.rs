@@ -8,7 +8,10 @@ use crate::container::{entry_bytes, for_each_entry, EntryFilter};
 use crate::error::{AdvisoryError, RecordProblem};
 use crate::model::Advisory;
 use crate::osv::{parse_osv, OsvSyntax};
-use crate::{alpine_secdb, debian_list, debian_tracker};
+use crate::skip::{FileRead, Skip};
+use crate::{
+    alpine_secdb, debian_list, debian_tracker, friendsofphp, nodejs_wg, rubysec, ubuntu_tracker,
+};
 
 /// The format of the records in a source; the container (directory, zip, tar, `.tar.gz`,
 /// `.tar.zst`, single file) is recognised from the path.
@@ -22,6 +25,49 @@ pub enum SourceKind {
     DebianSecurityList,
     /// Alpine secdb files (`main.json`, `community.yaml`, ...), `*.json`, `*.yaml`, `*.yml`.
     AlpineSecdb,
+    /// RubySec's ruby-advisory-db: `*.yml` under `gems/` (and `rubies/`, which are skipped).
+    RubySec,
+    /// FriendsOfPHP security-advisories: `<vendor>/<package>/*.yaml`.
+    FriendsOfPhp,
+    /// The Node.js security working group's `vuln/` folder: `npm/*.json` (and `core/`,
+    /// `deps/`, which are skipped).
+    NodejsSecurityWg,
+    /// The Ubuntu CVE tracker: `CVE-*` files in `active/`, `retired/`, `ignored/`.
+    UbuntuCveTracker,
+}
+
+impl SourceKind {
+    /// Every kind, in the order the CLI lists them.
+    pub const ALL: [SourceKind; 8] = [
+        SourceKind::Osv,
+        SourceKind::DebianTracker,
+        SourceKind::DebianSecurityList,
+        SourceKind::AlpineSecdb,
+        SourceKind::RubySec,
+        SourceKind::FriendsOfPhp,
+        SourceKind::NodejsSecurityWg,
+        SourceKind::UbuntuCveTracker,
+    ];
+
+    /// The kind's name on the command line and, except for OSV, its default source name
+    /// (`rubysec`, `ubuntu-cve-tracker`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Osv => "osv",
+            SourceKind::DebianTracker => "debian-tracker",
+            SourceKind::DebianSecurityList => "debian-list",
+            SourceKind::AlpineSecdb => "alpine-secdb",
+            SourceKind::RubySec => "rubysec",
+            SourceKind::FriendsOfPhp => "friendsofphp",
+            SourceKind::NodejsSecurityWg => "nodejs-security-wg",
+            SourceKind::UbuntuCveTracker => "ubuntu-cve-tracker",
+        }
+    }
+
+    /// The kind a command-line name names, if any.
+    pub fn from_name(name: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
 }
 
 /// How to read a source. [`ReadOptions::new`] gives the defaults.
@@ -75,6 +121,8 @@ pub struct SourceRead {
     /// The latest `modified` among the advisories, as written (RFC 3339 strings compare in time
     /// order when they share a format).
     pub newest_modified: Option<String>,
+    /// What the reader left out on purpose, counted per [`crate::SkipReason::describe`].
+    pub skipped: BTreeMap<String, usize>,
 }
 
 /// What [`stream_source`] reports once every advisory was handed out.
@@ -88,6 +136,8 @@ pub struct SourceSummary {
     pub problems: Vec<RecordProblem>,
     /// The latest `modified` among the advisories.
     pub newest_modified: Option<String>,
+    /// What the reader left out on purpose, counted per [`crate::SkipReason::describe`].
+    pub skipped: BTreeMap<String, usize>,
 }
 
 /// Reads the whole source at `path` with the defaults for `kind`.
@@ -113,6 +163,7 @@ pub fn read_source_with(path: &Path, options: &ReadOptions) -> Result<SourceRead
         advisories,
         problems: summary.problems,
         newest_modified: summary.newest_modified,
+        skipped: summary.skipped,
     })
 }
 
@@ -166,8 +217,9 @@ pub fn stream_source(
             let Some((file, bytes)) = entry_bytes(entry, &mut summary.problems) else {
                 return;
             };
-            let advisories = read_feed_file(options.kind, &file, &bytes, &mut summary.problems);
-            merge_into(&mut merged, advisories);
+            let read = read_feed_file(options.kind, &file, &bytes, &mut summary.problems);
+            count_skips(&file, read.skipped, &mut summary.skipped);
+            merge_into(&mut merged, read.advisories);
         })?;
         for advisory in merged.into_values() {
             hand_out(advisory, &mut summary);
@@ -178,20 +230,26 @@ pub fn stream_source(
         source = %summary.name,
         advisories = summary.advisories,
         problems = summary.problems.len(),
+        skipped = summary.skipped.values().sum::<usize>(),
         "advisory source read"
     );
     Ok(summary)
 }
 
 /// The name a source gets when [`ReadOptions::name`] is `None`: `debian-tracker`,
-/// `debian-security-list`, `alpine-secdb`, and for OSV `osv:` plus the file or directory name
+/// `debian-security-list`, `alpine-secdb`, the kind's [`SourceKind::name`] for the other
+/// non-OSV kinds, and for OSV `osv:` plus the file or directory name
 /// without extensions, or its parent directory's name when that is `all` (OSV's bucket layout
 /// `PyPI/all.zip` gives `osv:PyPI`).
 pub fn default_source_name(path: &Path, kind: SourceKind) -> String {
     match kind {
         SourceKind::DebianTracker => "debian-tracker".to_owned(),
         SourceKind::DebianSecurityList => "debian-security-list".to_owned(),
-        SourceKind::AlpineSecdb => "alpine-secdb".to_owned(),
+        SourceKind::AlpineSecdb
+        | SourceKind::RubySec
+        | SourceKind::FriendsOfPhp
+        | SourceKind::NodejsSecurityWg
+        | SourceKind::UbuntuCveTracker => kind.name().to_owned(),
         SourceKind::Osv => {
             let stem = |path: &Path| {
                 path.file_name()
@@ -217,6 +275,32 @@ fn accepts(kind: SourceKind) -> fn(&str) -> bool {
         }
         SourceKind::DebianTracker => |file| file.to_ascii_lowercase().ends_with(".json"),
         SourceKind::DebianSecurityList => |file| file == "list" || file.ends_with("/list"),
+        SourceKind::RubySec => |file| {
+            OsvSyntax::from_file_name(file).is_some()
+                && file
+                    .split('/')
+                    .any(|part| part == "gems" || part == "rubies")
+        },
+        SourceKind::FriendsOfPhp => |file| {
+            OsvSyntax::from_file_name(file) == Some(OsvSyntax::Yaml)
+                && !file.split('/').any(|part| part.starts_with(['.', '_']))
+        },
+        SourceKind::NodejsSecurityWg => nodejs_wg::accepts,
+        SourceKind::UbuntuCveTracker => ubuntu_tracker::accepts,
+    }
+}
+
+/// Logs each skip (a warning for a range that could not be expressed, a debug line for the
+/// rest) and adds it to the per-reason counts.
+fn count_skips(file: &str, skips: Vec<Skip>, counts: &mut BTreeMap<String, usize>) {
+    for skip in skips {
+        let record = skip.record.as_deref().unwrap_or("-");
+        if skip.reason == crate::SkipReason::UnexpressibleRange {
+            tracing::warn!(file, record, detail = %skip.detail, "skipping a version range");
+        } else {
+            tracing::trace!(file, record, reason = %skip.reason, detail = %skip.detail, "skipped");
+        }
+        *counts.entry(skip.reason.describe().to_owned()).or_default() += 1;
     }
 }
 
@@ -246,15 +330,9 @@ fn read_feed_file(
     file: &str,
     bytes: &[u8],
     problems: &mut Vec<RecordProblem>,
-) -> Vec<Advisory> {
-    match kind {
-        SourceKind::DebianTracker => match debian_tracker::parse_tracker_json(bytes) {
-            Ok(advisories) => advisories,
-            Err(message) => {
-                problems.push(RecordProblem::in_file(file, message));
-                Vec::new()
-            }
-        },
+) -> FileRead {
+    let parsed = match kind {
+        SourceKind::DebianTracker => debian_tracker::parse_tracker_json(bytes).map(advisories_only),
         SourceKind::DebianSecurityList => {
             let (advisories, line_problems) = debian_list::parse_security_list(bytes);
             problems.extend(
@@ -266,19 +344,29 @@ fn read_feed_file(
                         message,
                     }),
             );
-            advisories
+            Ok(advisories_only(advisories))
         }
         SourceKind::AlpineSecdb => {
             let syntax = OsvSyntax::from_file_name(file).unwrap_or(OsvSyntax::Json);
-            match alpine_secdb::parse_secdb(bytes, syntax) {
-                Ok(advisories) => advisories,
-                Err(message) => {
-                    problems.push(RecordProblem::in_file(file, message));
-                    Vec::new()
-                }
-            }
+            alpine_secdb::parse_secdb(bytes, syntax).map(advisories_only)
         }
-        SourceKind::Osv => Vec::new(),
+        SourceKind::RubySec => rubysec::parse_rubysec(file, bytes),
+        SourceKind::FriendsOfPhp => friendsofphp::parse_friendsofphp(file, bytes),
+        SourceKind::NodejsSecurityWg => nodejs_wg::parse_nodejs_wg(file, bytes),
+        SourceKind::UbuntuCveTracker => ubuntu_tracker::parse_ubuntu_cve(file, bytes),
+        SourceKind::Osv => Ok(FileRead::default()),
+    };
+    parsed.unwrap_or_else(|message| {
+        tracing::debug!(file, error = %message, "skipping a file that does not parse");
+        problems.push(RecordProblem::in_file(file, message));
+        FileRead::default()
+    })
+}
+
+fn advisories_only(advisories: Vec<Advisory>) -> FileRead {
+    FileRead {
+        advisories,
+        skipped: Vec::new(),
     }
 }
 

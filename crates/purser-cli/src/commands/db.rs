@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use purser_advisory::{read_source, SourceKind};
+use purser_advisory::{read_source_with, ReadOptions, SourceKind};
 use purser_vulndb::{Database, DatabaseBuilder, DatabaseInfo};
 
 use crate::args::OutputFormat;
@@ -71,11 +71,23 @@ pub struct UpdateArgs {
 /// Options of `purser db build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// An advisory source as KIND:PATH (repeatable). KIND is `osv` (a directory, zip or tar of
-    /// OSV JSON/YAML records), `debian-tracker` (the security tracker's JSON), `debian-list`
-    /// (DSA/DLA list files) or `alpine-secdb` (secdb JSON or YAML); PATH is a file, directory
-    /// or archive.
-    #[arg(long = "from", value_name = "KIND:PATH", required = true, value_parser = parse_source)]
+    /// An advisory source as KIND:PATH[#FOLDER] (repeatable).
+    ///
+    /// KIND is `osv` (a directory, zip or tar of OSV JSON/YAML records), `debian-tracker` (the
+    /// security tracker's JSON), `debian-list` (DSA/DLA list files), `alpine-secdb` (secdb JSON
+    /// or YAML), `rubysec` (ruby-advisory-db), `friendsofphp` (FriendsOfPHP
+    /// security-advisories), `nodejs-security-wg` (the Node.js security WG's `vuln/` folder) or
+    /// `ubuntu-cve-tracker` (the Ubuntu CVE tracker's `active/`, `retired/`, `ignored/`).
+    /// PATH is a file, directory or archive (zip, tar, .tar.gz, .tar.zst). `#FOLDER` reads only
+    /// the files under that folder inside it, as in
+    /// `osv:pypa-advisory-database.tar.zst#pypa-advisory-database/vulns`; a PATH that itself
+    /// contains `#` and exists is taken whole.
+    #[arg(
+        long = "from",
+        value_name = "KIND:PATH[#FOLDER]",
+        required = true,
+        value_parser = parse_source
+    )]
     pub sources: Vec<SourceSpec>,
 
     /// The database file to write (replaced whole, or left as it was on failure); defaults to
@@ -93,8 +105,30 @@ pub struct BuildArgs {
 pub struct SourceSpec {
     /// How its records are read.
     pub kind: SourceKind,
-    /// Where it is.
+    /// Where it is, as written: a path, or `ARCHIVE#FOLDER` (see [`SourceSpec::location`]).
     pub path: PathBuf,
+}
+
+impl SourceSpec {
+    /// The path to open and the folder inside it to read, if any. `PATH#FOLDER` names a folder
+    /// inside a directory or archive; the split is at the last `#`, and only when the whole
+    /// text is not an existing path (so a file whose name holds `#` still works).
+    pub fn location(&self) -> (PathBuf, Option<String>) {
+        if self.path.exists() {
+            return (self.path.clone(), None);
+        }
+        let text = self.path.to_string_lossy();
+        match text.rsplit_once('#') {
+            Some((container, folder)) if !container.is_empty() => {
+                let folder = folder.trim_matches('/');
+                (
+                    PathBuf::from(container),
+                    (!folder.is_empty()).then(|| folder.to_owned()),
+                )
+            }
+            _ => (self.path.clone(), None),
+        }
+    }
 }
 
 /// Options of `purser db info`.
@@ -138,19 +172,14 @@ fn parse_source(text: &str) -> Result<SourceSpec, String> {
     let (kind, path) = text.split_once(':').ok_or_else(|| {
         format!("{text:?} names no kind: write KIND:PATH, such as osv:advisories/pypi")
     })?;
-    let kind = match kind {
-        "osv" => SourceKind::Osv,
-        "debian-tracker" => SourceKind::DebianTracker,
-        "debian-list" => SourceKind::DebianSecurityList,
-        "alpine-secdb" => SourceKind::AlpineSecdb,
-        other => {
-            return Err(format!(
-                "unknown source kind {other:?}: expected osv, debian-tracker, debian-list or \
-                 alpine-secdb"
-            ))
-        }
-    };
-    if path.is_empty() {
+    let kind = SourceKind::from_name(kind).ok_or_else(|| {
+        let known: Vec<&str> = SourceKind::ALL.iter().map(|kind| kind.name()).collect();
+        format!(
+            "unknown source kind {kind:?}: expected one of {}",
+            known.join(", ")
+        )
+    })?;
+    if path.is_empty() || path.starts_with('#') {
         return Err(format!("{text:?} names no path after the kind"));
     }
     Ok(SourceSpec {
@@ -197,7 +226,12 @@ pub fn builder_for(sources: &[SourceSpec]) -> anyhow::Result<(DatabaseBuilder, u
     let mut builder = DatabaseBuilder::new(clock::now_rfc3339());
     let mut problems = 0;
     for source in sources {
-        let read = read_source(&source.path, source.kind).with_context(|| {
+        let (path, under) = source.location();
+        let options = ReadOptions {
+            under,
+            ..ReadOptions::new(source.kind)
+        };
+        let read = read_source_with(&path, &options).with_context(|| {
             format!("cannot read the advisory source {}", source.path.display())
         })?;
         for problem in &read.problems {
@@ -210,6 +244,9 @@ pub fn builder_for(sources: &[SourceSpec]) -> anyhow::Result<(DatabaseBuilder, u
             source.path.display(),
             read.name
         );
+        for (reason, count) in &read.skipped {
+            eprintln!("note: {} left out {count} times: {reason}", read.name);
+        }
         builder.add_source(&read.name, read.advisories);
     }
     Ok((builder, problems))
@@ -338,5 +375,36 @@ mod tests {
         assert!(parse_source("advisories").is_err());
         assert!(parse_source("nvd:feed.json").is_err());
         assert!(parse_source("osv:").is_err());
+        assert!(parse_source("osv:#vulns").is_err());
+        let spec = parse_source("rubysec:db.tar.zst").expect("valid");
+        assert_eq!(spec.kind, SourceKind::RubySec);
+        let error = parse_source("ruby:db").expect_err("unknown");
+        assert!(error.contains("ubuntu-cve-tracker"), "{error}");
+    }
+
+    #[test]
+    fn a_folder_inside_an_archive_follows_a_hash() {
+        let spec = parse_source("osv:/nonexistent/pypa.tar.zst#pypa/vulns/").expect("valid");
+        assert_eq!(
+            spec.location(),
+            (
+                PathBuf::from("/nonexistent/pypa.tar.zst"),
+                Some("pypa/vulns".to_owned())
+            )
+        );
+        let plain = parse_source("osv:/nonexistent/feed.zip").expect("valid");
+        assert_eq!(
+            plain.location(),
+            (PathBuf::from("/nonexistent/feed.zip"), None)
+        );
+
+        let root = tempfile::tempdir().expect("temporary directory");
+        let odd = root.path().join("a#b");
+        std::fs::create_dir(&odd).expect("create");
+        let spec = SourceSpec {
+            kind: SourceKind::Osv,
+            path: odd.clone(),
+        };
+        assert_eq!(spec.location(), (odd, None));
     }
 }

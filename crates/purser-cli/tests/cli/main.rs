@@ -1,5 +1,6 @@
 //! Integration tests: the real `purser` binary on fixture images, with real plugin libraries.
 
+mod db_sources;
 mod folding;
 mod formats;
 mod inspect;
