@@ -352,6 +352,95 @@ fn yarn_classic_and_berry_locks() {
     );
 }
 
+/// `name@version` of the packages with the given evidence whose `dev` metadata is `dev`.
+fn ids_by_dev(findings: &[Finding], evidence: &str, dev: &str) -> Vec<String> {
+    let mut ids: Vec<String> = packages(findings)
+        .into_iter()
+        .filter(|package| package.metadata["evidence"] == evidence)
+        .filter(|package| package.metadata.get("dev").map(String::as_str) == Some(dev))
+        .map(|package| format!("{}@{}", package.name, package.version))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn trivys_integration_repositories_give_the_packages_of_its_goldens() {
+    // `integration/testdata/npm.json.golden` lists the 12 production packages of the lock and
+    // `npm-with-dev.json.golden` adds `z-lock@1.0.0` as a development one.
+    let findings = analyze_tree(&tree("trivy-integration-npm", "srv/app/"));
+    assert!(diagnostics(&findings).is_empty(), "{findings:?}");
+    let production = [
+        "asap@2.0.6",
+        "jquery@3.3.9",
+        "js-tokens@4.0.0",
+        "loose-envify@1.4.0",
+        "object-assign@4.1.1",
+        "promise@8.0.3",
+        "prop-types@15.7.2",
+        "react-is@16.8.6",
+        "react@16.8.6",
+        "redux@4.0.1",
+        "scheduler@0.13.6",
+        "symbol-observable@1.2.0",
+    ];
+    assert_eq!(ids_by_dev(&findings, "package-lock", "false"), production);
+    assert_eq!(
+        ids_by_dev(&findings, "package-lock", "true"),
+        ["z-lock@1.0.0"]
+    );
+    // Trivy takes licences from the installed `package.json` files; so does Purser, for the
+    // findings of those files: the goldens give MIT to exactly these six.
+    let licensed: Vec<String> = packages(&findings)
+        .into_iter()
+        .filter(|package| package.metadata["evidence"] == "installed-package-json")
+        .map(|package| {
+            format!(
+                "{}@{} {}",
+                package.name,
+                package.version,
+                package.licenses.join(",")
+            )
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        licensed,
+        [
+            "jquery@3.3.9 MIT",
+            "promise@8.0.3 MIT",
+            "react-is@16.8.6 MIT",
+            "react@16.8.6 MIT",
+            "redux@4.0.1 MIT",
+            "z-lock@1.0.0 MIT",
+        ]
+    );
+
+    // `pnpm.json.golden`: the two production dependencies of a lockfile v6.
+    let findings = analyze_one("srv/app/pnpm-lock.yaml", "trivy-integration-pnpm.yaml");
+    assert!(diagnostics(&findings).is_empty(), "{findings:?}");
+    assert_eq!(
+        ids_by_dev(&findings, "pnpm-lock", "false"),
+        ["jquery@3.3.9", "lodash@4.17.4"]
+    );
+
+    // `yarn.json.golden` lists `jquery@3.2.1` and the project itself: Trivy reads the
+    // project's `package.json` beside the lock to leave out `promise` and `asap`, which only
+    // `devDependencies` reach, and to add the root. A classic yarn.lock says neither, and Purser
+    // reads the lock alone: all three locked packages are listed, without a `dev` flag, and the
+    // project, which no lock entry installs, is not.
+    let findings = analyze_one("srv/app/yarn.lock", "trivy-integration-yarn.lock");
+    assert!(diagnostics(&findings).is_empty(), "{findings:?}");
+    assert_eq!(
+        ids(&findings, "yarn-lock"),
+        ["asap@2.0.6", "jquery@3.2.1", "promise@8.0.3"]
+    );
+    assert!(packages(&findings)
+        .iter()
+        .all(|package| !package.metadata.contains_key("dev")));
+}
+
 #[test]
 fn a_100_mb_package_json_is_not_read_and_says_which_option_to_raise() {
     let findings = analyze(&[FileInput {
@@ -384,6 +473,34 @@ fn a_100_mb_package_json_is_not_read_and_says_which_option_to_raise() {
         )
         .expect("never fails on data");
     assert!(diagnostics(&findings)[0].contains("limit of 10 bytes"));
+}
+
+#[test]
+fn a_100_mb_package_json_under_a_raised_limit_is_read_in_one_pass() {
+    // The whole file is one object whose `description` holds 100 MB: parsed once, the package
+    // kept, and nothing of the description copied into the finding.
+    let mut contents =
+        br#"{"name": "big", "version": "1.0.0", "license": "MIT", "description": ""#.to_vec();
+    contents.resize(contents.len() + (100 << 20), b'a');
+    contents.extend_from_slice(br#""}"#);
+    let analyzer = NpmAnalyzer::new(&serde_json::json!({"max_package_json_size": 128 << 20}))
+        .expect("valid options");
+    let mut findings = Vec::new();
+    analyzer
+        .analyze_file(
+            &mut (),
+            &file_input("app/node_modules/big/package.json", &contents),
+            &mut findings,
+        )
+        .expect("never fails on data");
+    assert_eq!(ids(&findings, "installed-package-json"), ["big@1.0.0"]);
+    assert!(diagnostics(&findings).is_empty());
+    let size: usize = packages(&findings)[0]
+        .metadata
+        .values()
+        .map(String::len)
+        .sum();
+    assert!(size < 1024, "{size} bytes of metadata");
 }
 
 #[test]
