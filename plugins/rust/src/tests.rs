@@ -210,6 +210,38 @@ fn cargo_lock_fixtures_of_the_peers() {
 }
 
 #[test]
+fn a_version_4_lock_gives_the_packages_of_trivys_golden_and_the_development_ones() {
+    // Trivy's `integration/testdata/cargo.lock.json.golden` lists the project `app` and six
+    // crates. It reads `Cargo.toml` beside the lock to leave out `winapi`, a dev-dependency, and
+    // the two crates only it pulls in; Purser reads the lock alone and lists them too.
+    let contents = testdata("trivy-integration-v4.lock");
+    let mut file = input("src/app/Cargo.lock", &contents);
+    file.mode = 0o644;
+    let mut findings = Vec::new();
+    RustAnalyzer
+        .analyze_file(&mut (), &file, &mut findings)
+        .expect("never fails");
+    let mut found = summary(&findings);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            triple("aho-corasick", "0.7.20", "crates.io"),
+            triple("app", "0.1.0", "path"),
+            triple("libc", "0.2.171", "crates.io"),
+            triple("memchr", "1.0.2", "crates.io"),
+            triple("memchr", "2.7.4", "crates.io"),
+            triple("regex", "1.7.3", "crates.io"),
+            triple("regex-syntax", "0.6.29", "crates.io"),
+            triple("winapi", "0.3.9", "crates.io"),
+            triple("winapi-i686-pc-windows-gnu", "0.4.0", "crates.io"),
+            triple("winapi-x86_64-pc-windows-gnu", "0.4.0", "crates.io"),
+        ]
+    );
+    assert_eq!(findings.len(), 10, "no diagnostic: {findings:?}");
+}
+
+#[test]
 fn requests_every_executable_and_cargo_lock() {
     let requests = RustAnalyzer.requests();
     assert!(requests.files[0].all_files);
