@@ -156,6 +156,37 @@ fn syft_and_trivy_locks_give_production_and_dev_packages() {
 }
 
 #[test]
+fn trivys_integration_repositories_give_the_packages_of_its_goldens() {
+    // `integration/testdata/composer.lock.json.golden` and `composer.vendor.json.golden`:
+    // the same packages, each with the MIT licence.
+    let findings = scan_one("srv/app/composer.lock", "trivy-integration.lock");
+    assert_eq!(
+        ids(&findings),
+        [
+            "guzzlehttp/guzzle@7.4.4 false",
+            "guzzlehttp/psr7@1.8.3 false"
+        ]
+    );
+    assert!(packages(&findings)
+        .iter()
+        .all(|package| package.licenses == ["MIT"]));
+
+    let findings = scan_one(INSTALLED, "trivy-integration-installed.json");
+    assert_eq!(
+        ids(&findings),
+        [
+            "guzzlehttp/psr7@1.8.3 false",
+            "psr/http-message@1.1 false",
+            "ralouphie/getallheaders@3.0.3 false",
+        ]
+    );
+    assert!(packages(&findings)
+        .iter()
+        .all(|package| package.licenses == ["MIT"]));
+    assert!(diagnostics(&findings).is_empty());
+}
+
+#[test]
 fn hostile_input_gives_warnings_naming_the_file_never_a_panic() {
     // Trivy's `sad` fixtures: one `{`.
     for (path, file) in [
