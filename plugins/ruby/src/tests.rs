@@ -199,6 +199,68 @@ fn scalibr_gemfile_lock_fixtures_give_what_scalibr_expects() {
 }
 
 #[test]
+fn scalibr_gemfile_locks_from_one_gem_to_rails() {
+    // The remaining osv-scalibr fixtures, from `GEM specs` alone: dependency lines (six spaces)
+    // are requirements, not gems.
+    for (file, expected) in [
+        ("one-gem", &["ast@2.4.2"][..]),
+        ("no-gems", &[]),
+        (
+            "some-gems",
+            &["coderay@1.1.3", "method_source@1.0.0", "pry@0.14.1"],
+        ),
+        (
+            "multiple-gems",
+            &[
+                "bundler-audit@0.9.0.1",
+                "coderay@1.1.3",
+                "dotenv@2.7.6",
+                "method_source@1.0.0",
+                "pry@0.14.1",
+                "thor@1.2.1",
+            ],
+        ),
+        (
+            "rubocop",
+            &[
+                "ast@2.4.2",
+                "parallel@1.21.0",
+                "parser@3.1.1.0",
+                "rainbow@3.1.1",
+                "regexp_parser@2.2.1",
+                "rexml@3.2.5",
+                "rubocop@1.25.1",
+                "rubocop-ast@1.16.0",
+                "ruby-progressbar@1.11.0",
+                "unicode-display_width@2.1.0",
+            ],
+        ),
+    ] {
+        let findings = scan_one("srv/Gemfile.lock", &format!("locks/scalibr-{file}.lock"));
+        assert_eq!(ids(&findings), expected, "{file}");
+        assert!(diagnostics(&findings).is_empty(), "{file}: {findings:?}");
+    }
+
+    // Rails 7.0.2.2 and its 45 dependencies; nokogiri is the native gem
+    // `1.13.3-x86_64-linux`: version 1.13.3, the platform apart.
+    let findings = scan_one("srv/Gemfile.lock", "locks/scalibr-rails.lock");
+    assert!(diagnostics(&findings).is_empty(), "{findings:?}");
+    let found = ids(&findings);
+    assert_eq!(found.len(), 46);
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("actioncable@7.0.2.2")
+    );
+    assert!(found.contains(&"rails@7.0.2.2".to_owned()));
+    let nokogiri = packages(&findings)
+        .into_iter()
+        .find(|package| package.name == "nokogiri")
+        .expect("nokogiri");
+    assert_eq!(nokogiri.version, "1.13.3");
+    assert_eq!(nokogiri.metadata["platform"], "x86_64-linux");
+}
+
+#[test]
 fn syft_gemfile_lock_gives_every_source() {
     // syft `syft/pkg/cataloger/ruby/parse_gemfile_lock_test.go`: the PATH, GIT and GEM specs,
     // and nothing of the unknown `BAD-SECTION`.
