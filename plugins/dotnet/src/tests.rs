@@ -172,6 +172,31 @@ fn syft_deps_json_fixtures_give_what_syft_expects() {
 }
 
 #[test]
+fn two_projects_and_a_runtime_specific_target() {
+    // trivy `ambiguous-root.deps.json`: two projects and no way to tell which is the
+    // application; neither is a package, their one dependency is.
+    let findings = scan_one(APP, "trivy-ambiguous-root.deps.json");
+    assert_eq!(ids(&findings), ["Newtonsoft.Json@13.0.3"]);
+    assert!(diagnostics(&findings).is_empty());
+
+    // syft `net8-app-single-file.deps.json`: the runtime target is `.NETCoreApp,Version=v8.0/
+    // win-x64`, beside a target without runtime. The runtime pack and the project are not
+    // packages; the 51 NuGet packages are. Only two bring code: the `Humanizer` metapackage
+    // has no assets, and the 48 `Humanizer.Core.<locale>` packages only satellite resource
+    // assemblies, which hold no code.
+    let findings = scan_one(APP, "syft-net8-app-single-file.deps.json");
+    assert!(diagnostics(&findings).is_empty());
+    let all = ids(&findings);
+    assert_eq!(all.len(), 51);
+    assert!(all.contains(&"Humanizer.Core.zh-Hant@2.14.1".to_owned()));
+    assert!(!all.iter().any(|id| id.starts_with("runtimepack.")));
+    assert_eq!(
+        runtime_ids(&findings),
+        ["Humanizer.Core@2.14.1", "Newtonsoft.Json@13.0.3"]
+    );
+}
+
+#[test]
 fn hostile_input_gives_warnings_naming_the_file_never_a_panic() {
     let garbage: Vec<u8> = (0..10u32 << 20)
         .map(|index| (index.wrapping_mul(2_654_435_761) >> 13) as u8)
