@@ -1,7 +1,9 @@
 //! Comparisons per second for each scheme, on real version pairs from the shared vectors.
 //!
 //! Each benchmark compares every pair of one vector file once per iteration; criterion reports
-//! the throughput in comparisons (elements) per second.
+//! the throughput in comparisons (elements) per second. Beside each scheme, the same pairs
+//! compared as plain strings give a baseline from the same run: the cost of touching the bytes
+//! without understanding them.
 
 #![expect(
     missing_docs,
@@ -54,6 +56,14 @@ fn compare_per_scheme(c: &mut Criterion) {
                 for (a, b) in &pairs {
                     let order = scheme.compare(black_box(a), black_box(b));
                     black_box(order.is_ok());
+                }
+            });
+        });
+        let baseline = format!("{} pairs as plain strings (baseline)", scheme.name());
+        group.bench_function(baseline, |bencher| {
+            bencher.iter(|| {
+                for (a, b) in &pairs {
+                    black_box(black_box(a.as_str()).cmp(black_box(b.as_str())));
                 }
             });
         });
