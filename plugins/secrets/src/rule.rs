@@ -42,6 +42,8 @@ pub struct RuleSpec {
     /// How bad a match is.
     pub severity: Severity,
     /// Strings (compared ASCII case-insensitively) near which the regex is run; at least one.
+    /// One shorter than [`ANCHOR_LEN`](crate::prefilter::ANCHOR_LEN) turns the keyword
+    /// prefilter off for the whole rule set.
     pub keywords: Vec<String>,
     /// The pattern; its named group `secret` marks the part to redact.
     pub regex: String,

@@ -1,7 +1,8 @@
 //! One pass over a text: keyword automaton first, then only the hit rules' regexes, near the hits.
 //!
 //! The automaton holds every keyword of every rule (ASCII case-insensitive). Its first hit at or
-//! after the current position opens a *window*: the hit's line, clipped to [`MAX_BEFORE`] bytes
+//! after the current position (found through the [`Prefilter`] when the keywords allow one, see
+//! [`crate::prefilter`]) opens a *window*: the hit's line, clipped to [`MAX_BEFORE`] bytes
 //! before the hit and to the longest rule span after it. The keywords inside the window pick the
 //! rules to run, and each runs only on the window (a multi-line rule runs from the window's start
 //! over its `span`). The search then resumes at the end of the window, so a line with several
@@ -10,6 +11,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
+use crate::prefilter::Prefilter;
 use crate::redact::{entropy, redact};
 use crate::rule::Rule;
 use crate::rule_set::RuleSet;
@@ -22,6 +24,8 @@ pub const MAX_BEFORE: usize = 256;
 pub struct Scanner {
     rules: RuleSet,
     automaton: AhoCorasick,
+    /// Finds the keywords faster than the automaton; `None` when a keyword is too short for it.
+    prefilter: Option<Prefilter>,
     /// For each automaton pattern, the rules that have it as a keyword.
     rules_of_keyword: Vec<Vec<usize>>,
     /// The longest single-line span of any rule.
@@ -93,6 +97,7 @@ impl Scanner {
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&keywords)?;
+        let prefilter = Prefilter::new(&keywords);
         let max_span = rules
             .rules
             .iter()
@@ -104,6 +109,7 @@ impl Scanner {
         Ok(Scanner {
             rules,
             automaton,
+            prefilter,
             rules_of_keyword,
             max_span,
         })
@@ -124,6 +130,12 @@ impl Scanner {
         &self.automaton
     }
 
+    /// The keyword prefilter, for comparison benchmarks; `None` when a keyword is shorter than
+    /// [`ANCHOR_LEN`](crate::prefilter::ANCHOR_LEN).
+    pub fn prefilter(&self) -> Option<&Prefilter> {
+        self.prefilter.as_ref()
+    }
+
     /// Finds every secret in `text`, in order of position.
     pub fn scan(&self, text: &[u8]) -> Vec<SecretMatch> {
         let rule_count = self.rules.rules.len();
@@ -134,16 +146,56 @@ impl Scanner {
             candidates: Vec::new(),
         };
 
+        match &self.prefilter {
+            Some(prefilter) => self.scan_anchors(prefilter, text, &mut state),
+            None => self.scan_every_byte(text, &mut state),
+        }
+
+        let kept = drop_generic_overlaps(&self.rules.rules, state.candidates);
+        locate(text, &kept)
+    }
+
+    /// Runs the automaton over the whole text, opening a window at each first hit after the
+    /// previous window.
+    fn scan_every_byte(&self, text: &[u8], state: &mut ScanState) {
         let mut position = 0;
         while position < text.len() {
             let Some(hit) = self.automaton.find(Input::new(text).range(position..)) else {
                 break;
             };
-            position = self.scan_window(text, hit.start(), hit.end(), &mut state);
+            position = self.scan_window(text, hit.start(), hit.end(), state);
         }
+    }
 
-        let kept = drop_generic_overlaps(&self.rules.rules, state.candidates);
-        locate(text, &kept)
+    /// Runs the automaton only where the prefilter confirmed a keyword, with the same hits as
+    /// [`Scanner::scan_every_byte`].
+    ///
+    /// That one takes the hit K that ends first among the keywords starting at or after
+    /// `position`. The prefilter goes through the anchors from `position` on and stops at the
+    /// first one with such a keyword, ending at `end`. K's anchor is not before it (K would
+    /// have been confirmed first), so K starts at most `max_anchor_offset` bytes before it, and
+    /// K ends no later than `end`: the automaton over that range finds K.
+    fn scan_anchors(&self, prefilter: &Prefilter, text: &[u8], state: &mut ScanState) {
+        let mut position = 0;
+        while position < text.len() {
+            let mut first = None;
+            prefilter.for_each_candidate(text, position, text.len(), |anchor| {
+                first = prefilter
+                    .keyword_at(text, anchor, position)
+                    .map(|keyword| (anchor, keyword));
+                first.is_none()
+            });
+            let Some((anchor, keyword)) = first else {
+                break;
+            };
+
+            let from = position.max(anchor.saturating_sub(prefilter.max_anchor_offset()));
+            let (hit_start, hit_end) = self
+                .automaton
+                .find(Input::new(text).range(from..keyword.end))
+                .map_or((keyword.start, keyword.end), |hit| (hit.start(), hit.end()));
+            position = self.scan_window(text, hit_start, hit_end, state);
+        }
     }
 
     /// Runs the rules triggered around one keyword hit; returns where the search resumes.
@@ -166,12 +218,20 @@ impl Scanner {
             .map_or(limit, |newline| hit_end + newline);
 
         // Which rules have a keyword in this window.
-        let window = Input::new(text).range(window_start..line_end);
-        for found in self.automaton.find_overlapping_iter(window) {
-            for rule in &self.rules_of_keyword[found.pattern().as_usize()] {
+        let mut trigger = |pattern: usize| {
+            for rule in &self.rules_of_keyword[pattern] {
                 if !state.triggered[*rule] {
                     state.triggered[*rule] = true;
                     state.triggered_list.push(*rule);
+                }
+            }
+        };
+        match &self.prefilter {
+            Some(prefilter) => prefilter.for_each_keyword(text, window_start, line_end, trigger),
+            None => {
+                let window = Input::new(text).range(window_start..line_end);
+                for found in self.automaton.find_overlapping_iter(window) {
+                    trigger(found.pattern().as_usize());
                 }
             }
         }
@@ -329,6 +389,115 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// The fixture corpus's files, positives and negatives.
+    fn fixture_texts() -> Vec<Vec<u8>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/secrets");
+        let mut pending = vec![root];
+        let mut texts = Vec::new();
+        while let Some(directory) = pending.pop() {
+            let entries = std::fs::read_dir(&directory)
+                .unwrap_or_else(|error| panic!("failed to list {}: {error}", directory.display()));
+            for entry in entries {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    texts.push(std::fs::read(&path).expect("a fixture file"));
+                }
+            }
+        }
+        assert!(texts.len() > 100, "only {} fixture files", texts.len());
+        texts
+    }
+
+    /// A text of `pieces` random pieces: keywords in random case (often touching or
+    /// overlapping one another), slices of the fixture files, separators and newlines.
+    fn keyword_soup(scanner: &Scanner, fixtures: &[Vec<u8>], seed: u64, pieces: usize) -> Vec<u8> {
+        let keywords: Vec<&str> = scanner
+            .rules()
+            .iter()
+            .flat_map(|rule| rule.keywords.iter().map(String::as_str))
+            .collect();
+        let mut state = seed;
+        let mut next = move |below: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % below
+        };
+        let mut text = Vec::new();
+        for _ in 0..pieces {
+            match next(4) {
+                0 | 1 => {
+                    let keyword = keywords[next(keywords.len())];
+                    for byte in keyword.bytes() {
+                        let upper = next(2) == 0;
+                        text.push(if upper {
+                            byte.to_ascii_uppercase()
+                        } else {
+                            byte
+                        });
+                    }
+                }
+                2 => {
+                    let fixture = &fixtures[next(fixtures.len())];
+                    let start = next(fixture.len().max(1));
+                    let end = fixture.len().min(start + 1 + next(120));
+                    text.extend_from_slice(&fixture[start.min(end)..end]);
+                }
+                _ => text.push(b" \n=:_-\"x"[next(8)]),
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn the_built_in_keywords_get_a_prefilter() {
+        assert!(scanner().prefilter().is_some());
+    }
+
+    #[test]
+    fn the_prefilter_confirms_exactly_the_automaton_keyword_hits() {
+        let scanner = scanner();
+        let prefilter = scanner.prefilter().expect("a prefilter");
+        let fixtures = fixture_texts();
+        for seed in 0..20 {
+            let text = keyword_soup(scanner, &fixtures, seed, 400);
+            let mut expected: Vec<usize> = scanner
+                .automaton()
+                .find_overlapping_iter(Input::new(&text))
+                .map(|hit| hit.pattern().as_usize())
+                .collect();
+            let mut confirmed = Vec::new();
+            prefilter.for_each_keyword(&text, 0, text.len(), |keyword| confirmed.push(keyword));
+            expected.sort_unstable();
+            confirmed.sort_unstable();
+            assert_eq!(confirmed, expected, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn the_prefilter_changes_no_finding() {
+        let scanner = scanner();
+        let mut without_prefilter = scanner.clone();
+        without_prefilter.prefilter = None;
+        let fixtures = fixture_texts();
+        let mut texts = fixtures.clone();
+        texts.extend((0..40).map(|seed| keyword_soup(scanner, &fixtures, seed, 300)));
+        let mut findings = 0;
+        for text in &texts {
+            let found = scanner.scan(text);
+            findings += found.len();
+            assert_eq!(
+                found,
+                without_prefilter.scan(text),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        assert!(findings > texts.len() / 2, "only {findings} findings");
     }
 
     #[test]
