@@ -47,14 +47,24 @@ pub fn read_pnpm_lock(path: &str, contents: &[u8]) -> LockReading {
     };
 
     let several = documents.len() > 1;
+    let mut mappings = 0;
     for document in &documents {
         let Yaml::Hash(lock) = document else {
             continue;
         };
+        mappings += 1;
         if several && is_environment_document(lock) {
             continue;
         }
         read_document(path, document, &mut reading);
+    }
+    // Plain text is valid YAML (one string); a lock is a mapping starting `lockfileVersion:`.
+    if mappings == 0 && !documents.is_empty() {
+        reading.diagnostics.push(Diagnostic::error(
+            path,
+            "pnpm-lock.yaml holds no mapping (a lock starts with `lockfileVersion:`); no \
+             package read from it",
+        ));
     }
     reading
 }
@@ -87,7 +97,14 @@ fn read_document(path: &str, lock: &Yaml, reading: &mut LockReading) {
         };
         let mut package = NpmPackage::new(&name, &version, Evidence::PnpmLock);
         package.dev = match &reached {
-            Some(reached) => reached.dev_flag(&format!("{name}@{version}")),
+            // Snapshots are keyed like `packages`; a package fetched from a URL has a key
+            // (`a@https://...`) other than its `name@version` (`a@6.0.1`).
+            Some(reached) => {
+                let key_base = key.split('(').next().unwrap_or(&key);
+                reached
+                    .dev_flag(key_base)
+                    .or_else(|| reached.dev_flag(&format!("{name}@{version}")))
+            }
             // pnpm leaves `dev` out when both kinds of dependency need the package.
             None => Some(entry["dev"].as_bool().unwrap_or(false)),
         };

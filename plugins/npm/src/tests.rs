@@ -1,6 +1,8 @@
 //! Tests of the whole analyzer on real installed trees and real lock files (origins in
 //! `testdata/SOURCES.md`), on hostile input, and through the exported function table.
 
+mod scalibr;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

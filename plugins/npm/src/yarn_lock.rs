@@ -77,7 +77,8 @@ pub fn read_yarn_lock(path: &str, contents: &[u8]) -> LockReading {
         };
         let (key, value) = field.split_once(' ').unwrap_or((field, ""));
         let value = unquote(value.trim()).to_owned();
-        match key.trim_end_matches(':') {
+        // Keys may be quoted too, in both formats (`"version" "1.0.0"`, `"version": 1.0.0`).
+        match unquote(key.trim_end_matches(':')) {
             "version" => current.version = Some(value),
             "resolved" => current.resolved = Some(value),
             "resolution" => current.resolution = Some(value),
@@ -179,6 +180,21 @@ mod tests {
             "{:?}",
             reading.diagnostics
         );
+    }
+
+    #[test]
+    fn quoted_keys_are_read_in_both_formats() {
+        let classic =
+            "concat-map@0.0.1:\n  \"version\" \"0.0.1\"\n  \"resolved\" \"https://r/c.tgz\"\n";
+        let reading = read_yarn_lock("yarn.lock", classic.as_bytes());
+        assert!(reading.diagnostics.is_empty(), "{:?}", reading.diagnostics);
+        assert_eq!(names_versions(&reading), ["concat-map@0.0.1"]);
+        assert_eq!(reading.packages[0].metadata["resolved"], "https://r/c.tgz");
+
+        let berry = "\"a@npm:^1\":\n  \"version\": 1.0.0\n  \"resolution\": \"a@npm:1.0.0\"\n";
+        let reading = read_yarn_lock("yarn.lock", berry.as_bytes());
+        assert!(reading.diagnostics.is_empty(), "{:?}", reading.diagnostics);
+        assert_eq!(names_versions(&reading), ["a@1.0.0"]);
     }
 
     #[test]
