@@ -200,3 +200,37 @@ fn pnpm_locks_of_versions_5_to_9_give_the_same_roles() {
         assert!(scalibr(file, "pnpm-lock.yaml").is_empty(), "{file}");
     }
 }
+
+#[test]
+fn every_scalibr_fixture_gives_named_versioned_packages_or_says_why_not() {
+    let root = Path::new(TESTDATA).join("scalibr");
+    let mut pending = vec![root.clone()];
+    let mut read = 0;
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).expect("fixture folder") {
+            let path = entry.expect("folder entry").path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(&root).expect("under root");
+            let file = relative.to_string_lossy().into_owned();
+            let file_name = match file.split('/').next() {
+                Some("yarnlock") => "yarn.lock",
+                Some("pnpmlock") => "pnpm-lock.yaml",
+                _ if file.ends_with("npm-shrinkwrap.json") => "npm-shrinkwrap.json",
+                _ => "package-lock.json",
+            };
+            let findings = scalibr(&file, file_name);
+            for package in packages(&findings) {
+                assert!(!package.name.is_empty(), "{file}: {package:?}");
+                assert!(
+                    !package.version.is_empty() && !package.version.contains(char::is_whitespace),
+                    "{file}: {package:?}"
+                );
+            }
+            read += 1;
+        }
+    }
+    assert_eq!(read, 91, "every fixture was read");
+}
