@@ -35,6 +35,9 @@
 //!   give no packages and no diagnostic (nothing reliable tells a Rust executable from a C one).
 //! - Limitation: a universal Mach-O file is read through its first architecture only.
 //! - Limitation: executables without an execute bit (other than `*.exe`) are not looked at.
+//! - Limitation: `Cargo.lock` is read alone: the crates only dev-dependencies or other targets'
+//!   dependencies pull in are listed like the others, where Trivy, reading `Cargo.toml` too,
+//!   leaves them out (its `cargo` integration golden lacks the three `winapi` crates).
 
 #![deny(missing_docs)]
 
