@@ -276,9 +276,8 @@ impl BlobSource for ImageBlobs<'_> {
 /// The provenance to try, in order.
 fn candidates(args: &VerifyArgs, subject: &Subject) -> anyhow::Result<Vec<Evidence>> {
     if let Some(path) = &args.provenance {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("cannot read the provenance {}", path.display()))?;
-        return Ok(Evidence::from_file(&path.display().to_string(), &bytes)?);
+        // The size is checked before anything is read: an oversized file is refused unread.
+        return Ok(Evidence::from_path(path)?);
     }
     let Some(attached) = &subject.attached else {
         bail!(
