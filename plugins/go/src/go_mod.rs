@@ -28,6 +28,18 @@ pub struct GoMod {
     pub malformed_lines: Vec<String>,
 }
 
+/// The directives of the go.mod reference besides `module`, `require` and `replace`; they name
+/// no package.
+const OTHER_DIRECTIVES: [&str; 7] = [
+    "go",
+    "toolchain",
+    "godebug",
+    "exclude",
+    "retract",
+    "tool",
+    "ignore",
+];
+
 /// Parses a `go.mod` file. Never fails: unreadable lines are kept in
 /// [`GoMod::malformed_lines`].
 pub fn parse_go_mod(text: &str) -> GoMod {
@@ -70,7 +82,11 @@ pub fn parse_go_mod(text: &str) -> GoMod {
                 go_mod.requirements.push((module, comment == "indirect"));
             }),
             "replace" => parse_replace(arguments).map(|replace| replaces.push(replace)),
-            _ => Some(()),
+            verb if OTHER_DIRECTIVES.contains(&verb) => Some(()),
+            // The `go` command refuses a go.mod with an unknown directive, so the line is
+            // reported; a directive newer than this list is reported too, and nothing else of
+            // the file is lost.
+            _ => None,
         }
         .is_some();
         if !understood {

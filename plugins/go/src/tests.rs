@@ -534,6 +534,111 @@ fn go_mod_fixtures_of_the_peers() {
     assert_eq!(names(&analyze("scalibr-indirect-packages.mod")).len(), 5);
 }
 
+/// The findings for `testdata/<name>` read as a `go.mod`.
+fn go_mod_findings(name: &str) -> Vec<Finding> {
+    let path = format!("{}/testdata/{name}", env!("CARGO_MANIFEST_DIR"));
+    let contents = std::fs::read(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
+    let mut file = input("src/go.mod", &contents);
+    file.mode = 0o644;
+    let mut findings = Vec::new();
+    GoAnalyzer
+        .analyze_file(&mut (), &file, &mut findings)
+        .expect("never fails");
+    findings
+}
+
+/// `path@version`, with ` indirect` or ` replaces <old>` or ` at <directory>` as the metadata
+/// says, of every package.
+fn described(findings: &[Finding]) -> Vec<String> {
+    packages(findings)
+        .map(|package| {
+            let mut text = format!("{}@{}", package.name, package.version);
+            if package.metadata.contains_key("indirect") {
+                text.push_str(" indirect");
+            }
+            if let Some(old) = package.metadata.get("replaces") {
+                text.push_str(&format!(" replaces {old}"));
+            }
+            if let Some(directory) = package.metadata.get("replaced_by_path") {
+                text.push_str(&format!(" at {directory}"));
+            }
+            text
+        })
+        .collect()
+}
+
+#[test]
+fn scalibr_go_mod_fixtures_give_what_their_directives_say() {
+    let toml = "github.com/BurntSushi/toml@v1.0.0";
+    for (file, expected) in [
+        ("scalibr-empty.mod", &[][..]),
+        ("scalibr-one-package.mod", &[toml][..]),
+        (
+            "scalibr-two-packages.mod",
+            &[toml, "gopkg.in/yaml.v2@v2.4.0"],
+        ),
+        (
+            "scalibr-indirect-1.16.mod",
+            &["github.com/sirupsen/logrus@v1.9.3"],
+        ),
+        (
+            "scalibr-indirect-1.23.mod",
+            &[
+                "github.com/sirupsen/logrus@v1.9.3",
+                "golang.org/x/sys@v0.0.0-20220715151400-c0bba94af5f8 indirect",
+            ],
+        ),
+        // Each required version replaced by its own fork version.
+        (
+            "scalibr-replace-different.mod",
+            &[
+                "example.com/fork/foe@v1.4.5 replaces golang.org/x/net@v1.2.3",
+                "example.com/fork/foe@v1.4.2 replaces golang.org/x/net@v0.5.6",
+            ],
+        ),
+        (
+            "scalibr-replace-local.mod",
+            &["golang.org/x/net@v1.2.3 at ./fork/net", toml],
+        ),
+        // A replacement without a version applies to every required version.
+        (
+            "scalibr-replace-no-version.mod",
+            &[
+                "example.com/fork/net@v1.4.5 replaces golang.org/x/net@v1.2.3",
+                "example.com/fork/net@v1.4.5 replaces golang.org/x/net@v0.5.6",
+            ],
+        ),
+        // A replacement of a version nothing requires changes nothing.
+        (
+            "scalibr-replace-not-required.mod",
+            &["golang.org/x/net@v0.5.6", toml],
+        ),
+        (
+            "scalibr-replace-one.mod",
+            &["example.com/fork/net@v1.4.5 replaces golang.org/x/net@v1.2.3"],
+        ),
+        // The `go` and `toolchain` directives name no installed package.
+        ("scalibr-toolchain.mod", &[toml]),
+        ("scalibr-toolchain-with-suffix.mod", &[toml]),
+    ] {
+        let findings = go_mod_findings(file);
+        assert_eq!(described(&findings), expected, "{file}");
+        assert_eq!(
+            packages(&findings).count(),
+            findings.len(),
+            "{file}: {findings:?}"
+        );
+    }
+
+    let findings = go_mod_findings("scalibr-not-go-mod.mod");
+    let (level, message) = only_diagnostic(&findings);
+    assert_eq!(level, DiagnosticLevel::Warning);
+    assert!(
+        message.contains("\"this is not a go.mod file!\""),
+        "{message}"
+    );
+}
+
 #[test]
 fn requests_every_executable_and_go_mod() {
     let requests = GoAnalyzer.requests();
