@@ -37,7 +37,9 @@
 //! at the start of its text) without build information gives an info diagnostic; other
 //! executables without it give nothing, or every C binary would. Unreadable headers, a section
 //! outside the file and build information that lies about its lengths give a warning naming the
-//! file, and the scan goes on.
+//! file, and the scan goes on. In a `go.mod`, lines that start with no go.mod directive and
+//! `require` or `replace` lines that cannot be read give one warning quoting the first; the
+//! other lines are still read.
 //!
 //! # Limitations
 //!
