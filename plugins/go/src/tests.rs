@@ -3,6 +3,8 @@
 //! `scripts/install-test-tools`), the peers' `go.mod` fixtures in `testdata/`, and the exported
 //! table driven through `purser-plugin-harness`.
 
+mod formats;
+
 use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding, LayerContext, Package};
 use purser_plugin_harness::Plugin;
 
