@@ -13,6 +13,7 @@ use crate::options::Options;
 use crate::package::{PythonPackage, Reading};
 use crate::pipfile_lock::read_pipfile_lock;
 use crate::poetry_lock::read_poetry_lock;
+use crate::pylock::{is_pylock, read_pylock};
 use crate::requirements::read_requirements;
 use crate::uv_lock::read_uv_lock;
 
@@ -25,6 +26,10 @@ pub const LOCK_FILE_NAMES: [&str; 3] = ["poetry.lock", "Pipfile.lock", "uv.lock"
 
 /// Glob of the requirements files read wherever they are.
 pub const REQUIREMENTS_GLOB: &str = "**/*requirements*.txt";
+
+/// Glob selecting the named PEP 751 locks (`pylock.dev.toml`); `pylock.toml` itself is also
+/// matched, and the analyzer checks the exact shape again with [`is_pylock`].
+pub const PYLOCK_GLOB: &str = "**/pylock.*toml";
 
 /// Lists Python distributions; see the crate documentation for the findings' contract.
 #[derive(Debug, Clone, Copy, Default)]
@@ -93,7 +98,7 @@ impl Analyzer for PythonAnalyzer {
         };
         let locks = FileRequest {
             file_names: LOCK_FILE_NAMES.map(String::from).to_vec(),
-            globs: vec![REQUIREMENTS_GLOB.to_owned()],
+            globs: vec![REQUIREMENTS_GLOB.to_owned(), PYLOCK_GLOB.to_owned()],
             max_size: Some(self.options.max_lock_file_size),
             contents: true,
             ..FileRequest::default()
@@ -134,7 +139,7 @@ impl Analyzer for PythonAnalyzer {
             (self.options.max_egg_size, "max_egg_size")
         } else if form.is_some() || is_record {
             (self.options.max_metadata_size, "max_metadata_size")
-        } else if LOCK_FILE_NAMES.contains(&name) || is_requirements(name) {
+        } else if LOCK_FILE_NAMES.contains(&name) || is_requirements(name) || is_pylock(name) {
             (self.options.max_lock_file_size, "max_lock_file_size")
         } else {
             return Err(AnalyzerError::new(
@@ -169,6 +174,7 @@ impl Analyzer for PythonAnalyzer {
             "poetry.lock" => read_poetry_lock(file.path, file.contents),
             "Pipfile.lock" => read_pipfile_lock(file.path, file.contents),
             "uv.lock" => read_uv_lock(file.path, file.contents),
+            _ if is_pylock(name) => read_pylock(file.path, file.contents),
             _ => read_requirements(file.path, file.contents),
         };
         push_reading(reading, file.path, findings);

@@ -10,6 +10,7 @@
 //! | `poetry.lock` | [`poetry_lock`] | `poetry-lock` |
 //! | `Pipfile.lock` (`default` and `develop`) | [`pipfile_lock`] | `pipfile-lock` |
 //! | `uv.lock` | [`uv_lock`] | `uv-lock` |
+//! | `pylock.toml`, `pylock.<name>.toml` (PEP 751) | [`pylock`] | `pylock` |
 //! | `*requirements*.txt` (exact `==` pins only) | [`requirements`] | `requirements` |
 //!
 //! `<site>` is any folder under a `site-packages` or `dist-packages`, at any depth.
@@ -47,8 +48,8 @@
 //! - Limitation: requirement files included with `-r` are not followed from the including file
 //!   (they are read on their own when their name matches `*requirements*.txt`); anything but an
 //!   exact `==` pin is not reported, so unpinned requirements leave no trace beyond the file.
-//! - Limitation: `pdm.lock`, `pylock.toml`, uv's locks of single scripts (PEP 723,
-//!   `<script>.py.lock`) and conda metadata (`conda-meta/*.json`) are not read.
+//! - Limitation: `pdm.lock`, uv's locks of single scripts (PEP 723, `<script>.py.lock`) and
+//!   conda metadata (`conda-meta/*.json`) are not read.
 //! - Limitation: the folding of Debian- or Alpine-owned distributions is left to the engine;
 //!   this analyzer reports them like any other, with `install_root` to fold by.
 
@@ -62,13 +63,14 @@ mod options;
 pub mod package;
 pub mod pipfile_lock;
 pub mod poetry_lock;
+pub mod pylock;
 pub mod requirements;
 pub mod uv_lock;
 
 #[cfg(test)]
 mod tests;
 
-pub use analyzer::{LayerState, PythonAnalyzer, LOCK_FILE_NAMES, REQUIREMENTS_GLOB};
+pub use analyzer::{LayerState, PythonAnalyzer, LOCK_FILE_NAMES, PYLOCK_GLOB, REQUIREMENTS_GLOB};
 pub use options::Options;
 pub use package::{PythonPackage, Reading, ECOSYSTEM};
 

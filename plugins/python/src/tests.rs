@@ -88,10 +88,12 @@ fn trivy_integration_goldens_list_the_same_packages() {
             "integration/testdata/fixtures/repo/pipenv/",
             "integration/testdata/fixtures/repo/poetry/",
             "integration/testdata/fixtures/repo/uv/",
+            "integration/testdata/fixtures/repo/pylock/",
             "integration/testdata/pip.json.golden",
             "integration/testdata/pipenv.json.golden",
             "integration/testdata/poetry.json.golden",
             "integration/testdata/uv.json.golden",
+            "integration/testdata/pylock.json.golden",
         ],
     );
     for (golden, lock) in [
@@ -99,6 +101,7 @@ fn trivy_integration_goldens_list_the_same_packages() {
         ("pipenv", "pipenv/Pipfile.lock"),
         ("poetry", "poetry/poetry.lock"),
         ("uv", "uv/uv.lock"),
+        ("pylock", "pylock/pylock.toml"),
     ] {
         let file_name = lock.rsplit('/').next().expect("file name");
         let findings = scan_peer(
@@ -482,6 +485,94 @@ fn uv_locks_of_trivy_and_syft() {
         let findings = scan_peer(&syft, &format!("{SYFT}{case}/uv.lock"), lock);
         assert_eq!(packages(&findings).len(), count, "{case}");
     }
+}
+
+#[test]
+fn pylock_files_of_trivy_and_scalibr() {
+    const TRIVY: &str = "pkg/dependency/parser/python/pylock/testdata/";
+    const TRIVY_ANALYZER: &str = "pkg/fanal/analyzer/language/python/pylock/testdata/";
+    const SCALIBR: &str = "extractor/filesystem/language/python/pylock/testdata/";
+    let trivy = PeerFiles::read("trivy-testdata", &[TRIVY, TRIVY_ANALYZER]);
+    let scalibr = PeerFiles::read("osv-scalibr-testdata", &[SCALIBR]);
+    let lock = "app/pylock.toml";
+    assert!(selected(lock) && selected("app/pylock.dev.toml"));
+    assert!(!selected("app/pylock.toml.orig"));
+
+    // Two versions of `spam` under different markers are two packages; the same `ham` under
+    // two markers is two entries of one version.
+    let findings = scan_peer(&trivy, &format!("{TRIVY}pylock.toml"), lock);
+    assert!(diagnostics(&findings).is_empty(), "{findings:?}");
+    assert_eq!(
+        ids(&findings),
+        [
+            "attrs@25.4.0",
+            "certifi@2025.10.5",
+            "charset-normalizer@3.4.3",
+            "idna@3.10",
+            "requests@2.32.5",
+            "urllib3@2.5.0",
+            "spam@1.0.0",
+            "spam@1.1.0",
+            "ham@3.0.0",
+            "ham@3.0.0",
+        ]
+    );
+    assert_eq!(
+        packages(&findings)[6].metadata["marker"],
+        "sys_platform == 'linux'"
+    );
+
+    // The project itself (`[packages.directory]`, no version) is no dependency.
+    let findings = scan_peer(&trivy, &format!("{TRIVY_ANALYZER}happy/pylock.toml"), lock);
+    assert!(diagnostics(&findings).is_empty(), "{findings:?}");
+    assert_eq!(packages(&findings).len(), 11);
+    assert!(!ids(&findings)
+        .iter()
+        .any(|id| id.starts_with("test-project")));
+    // Trivy's broken lock is one byte, `[`.
+    let findings = scan_peer(&trivy, &format!("{TRIVY_ANALYZER}broken/pylock.toml"), lock);
+    assert!(packages(&findings).is_empty());
+    assert_eq!(
+        diagnostics(&findings),
+        [(
+            DiagnosticLevel::Error,
+            "invalid pylock.toml: invalid table header; no package read from it".to_owned()
+        )]
+    );
+
+    for (file, count) in [
+        ("example.toml", 3),
+        ("pip-full.toml", 5),
+        ("pdm-full.toml", 10),
+        ("empty.toml", 0),
+        ("pip-just-self.toml", 0),
+    ] {
+        let findings = scan_peer(&scalibr, &format!("{SCALIBR}{file}"), lock);
+        assert_eq!(packages(&findings).len(), count, "{file}");
+        assert!(diagnostics(&findings).is_empty(), "{file}: {findings:?}");
+    }
+    // `name` keys of other tables are not packages.
+    let findings = scan_peer(
+        &scalibr,
+        &format!("{SCALIBR}names-outside-package-block.toml"),
+        lock,
+    );
+    assert_eq!(ids(&findings), ["first-pkg@1.0.0", "second-pkg@2.0.0"]);
+    // uv's export: the VCS package keeps its version and says where it came from; the
+    // project, a directory without a version, is left out.
+    let findings = scan_peer(&scalibr, &format!("{SCALIBR}commits.toml"), lock);
+    assert!(diagnostics(&findings).is_empty(), "{findings:?}");
+    assert_eq!(packages(&findings).len(), 7);
+    let vcs = packages(&findings)
+        .into_iter()
+        .find(|package| package.name == "mleroc")
+        .expect("the VCS package");
+    assert_eq!(
+        (vcs.version.as_str(), vcs.metadata["source"].as_str()),
+        ("0.1.0", "vcs")
+    );
+    let findings = scan_peer(&scalibr, &format!("{SCALIBR}not-toml.txt"), lock);
+    assert_eq!(diagnostics(&findings)[0].0, DiagnosticLevel::Error);
 }
 
 #[test]
