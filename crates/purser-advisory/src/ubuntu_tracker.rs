@@ -130,10 +130,7 @@ pub fn parse_ubuntu_cve(file: &str, bytes: &[u8]) -> Result<FileRead, String> {
             .and_then(|field| summary_of(field))
             .or_else(|| fields.get("Ubuntu-Description").and_then(summary_of)),
         details: fields.get("Description").and_then(joined),
-        published: fields
-            .get("PublicDate")
-            .map(|field| field.value.trim().to_owned())
-            .filter(|date| !date.is_empty()),
+        published: public_date(fields.get("PublicDate")),
         scores: fields.get("CVSS").map(cvss_scores).unwrap_or_default(),
         references: references(&id, fields.get("References")),
         affected,
@@ -250,6 +247,14 @@ fn affected_for(
         severity_source: priority.map(|word| format!("ubuntu priority: {word}")),
         ..Affected::default()
     })
+}
+
+/// The `PublicDate` as written (`2014-04-07 22:55:00 UTC`, `2019-08-13`), or `None` when it is
+/// missing or a word (the tracker writes `unknown` for about a hundred CVEs).
+fn public_date(field: Option<&Field>) -> Option<String> {
+    let date = field?.value.trim();
+    date.starts_with(|c: char| c.is_ascii_digit())
+        .then(|| date.to_owned())
 }
 
 /// Whether the note of a `released` line is a package version (`1.0.1-4ubuntu5.12`,
@@ -414,8 +419,13 @@ eoan_openssl098: ignored (abandoned)
 
     #[test]
     fn file_name_gives_the_id_and_bad_files_fail() {
-        let read = parse_ubuntu_cve("retired/CVE-2020-1", b"Priority: low\n").expect("valid");
+        let read = parse_ubuntu_cve(
+            "retired/CVE-2020-1",
+            b"PublicDate: unknown\nPriority: low\n",
+        )
+        .expect("valid");
         assert_eq!(read.advisories[0].id, "CVE-2020-1");
+        assert_eq!(read.advisories[0].published, None);
         assert!(read.advisories[0].affected.is_empty());
         assert!(parse_ubuntu_cve("x/README", b"Priority: low\n").is_err());
         assert!(parse_ubuntu_cve("x/CVE-1", &[0xff, 0xfe]).is_err());
