@@ -5,6 +5,7 @@ use purser_plugin_api::{
     LayerContext,
 };
 
+use crate::bun_lock::read_bun_lock;
 use crate::options::Options;
 use crate::package::LockReading;
 use crate::package_json::{is_package_root, read_package_json, PackageJsonReading};
@@ -20,11 +21,12 @@ pub const PACKAGE_JSON_GLOBS: [&str; 2] = [
 ];
 
 /// Lock file names read wherever they are outside `node_modules`.
-pub const LOCK_FILE_NAMES: [&str; 4] = [
+pub const LOCK_FILE_NAMES: [&str; 5] = [
     "package-lock.json",
     "npm-shrinkwrap.json",
     "yarn.lock",
     "pnpm-lock.yaml",
+    "bun.lock",
 ];
 
 /// Lists npm packages; see the crate documentation for the findings' contract.
@@ -131,6 +133,7 @@ impl Analyzer for NpmAnalyzer {
             },
             "yarn.lock" => read_yarn_lock(file.path, file.contents),
             "pnpm-lock.yaml" => read_pnpm_lock(file.path, file.contents),
+            "bun.lock" => read_bun_lock(file.path, file.contents),
             _ => read_package_lock(file.path, file.contents),
         };
         findings.extend(reading.diagnostics.into_iter().map(Finding::Diagnostic));

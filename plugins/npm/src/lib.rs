@@ -8,6 +8,7 @@
 //! | `package-lock.json`, `npm-shrinkwrap.json` (lockfile v1 to v3) | [`package_lock`] | `package-lock` |
 //! | `yarn.lock` (classic v1 and berry) | [`yarn_lock`] | `yarn-lock` |
 //! | `pnpm-lock.yaml` (lockfile v5, v6, v9) | [`pnpm_lock`] | `pnpm-lock` |
+//! | `bun.lock` (bun 1.2 and later) | [`bun_lock`] | `bun-lock` |
 //!
 //! ## The findings
 //!
@@ -37,21 +38,23 @@
 //! file the engine handed over in part, invalid JSON or YAML and malformed entries are
 //! diagnostics naming the file; the rest of the scan goes on. Nothing is recursive over input:
 //! package-lock v1 trees are walked with an explicit stack, pnpm's dependency graph with a
-//! visited set, and the YAML parser limits nesting and never expands aliases.
+//! visited set, bun's with another, and the YAML parser limits nesting and never expands
+//! aliases.
 //!
 //! # Limitations
 //!
 //! - Limitation: yarn locks do not mark dev dependencies and the project's `package.json` is not
 //!   correlated with them, so yarn packages carry no `dev` metadata.
-//! - Limitation: npm's hidden lockfile `node_modules/.package-lock.json` and `bun.lock` are not
-//!   read; packages they alone name are missing (installed trees are still reported from their
-//!   `package.json` files).
+//! - Limitation: npm's hidden lockfile `node_modules/.package-lock.json` and bun's binary
+//!   `bun.lockb` (bun before 1.2) are not read; packages they alone name are missing (installed
+//!   trees are still reported from their `package.json` files).
 //! - Limitation: a package whose `package.json` lies in one layer and whose folder is deleted in
 //!   a later one is dropped by the engine only when that `package.json` itself is deleted.
 
 #![deny(missing_docs)]
 
 mod analyzer;
+pub mod bun_lock;
 pub mod license;
 mod options;
 pub mod package;

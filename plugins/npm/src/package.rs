@@ -18,16 +18,20 @@ pub enum Evidence {
     YarnLock,
     /// An entry of a `pnpm-lock.yaml`.
     PnpmLock,
+    /// An entry of a `bun.lock`.
+    BunLock,
 }
 
 impl Evidence {
-    /// The metadata value: `installed-package-json`, `package-lock`, `yarn-lock`, `pnpm-lock`.
+    /// The metadata value: `installed-package-json`, `package-lock`, `yarn-lock`, `pnpm-lock`,
+    /// `bun-lock`.
     pub fn as_str(self) -> &'static str {
         match self {
             Evidence::InstalledPackageJson => "installed-package-json",
             Evidence::PackageLock => "package-lock",
             Evidence::YarnLock => "yarn-lock",
             Evidence::PnpmLock => "pnpm-lock",
+            Evidence::BunLock => "bun-lock",
         }
     }
 }

@@ -218,6 +218,7 @@ fn every_scalibr_fixture_gives_named_versioned_packages_or_says_why_not() {
             let file_name = match file.split('/').next() {
                 Some("yarnlock") => "yarn.lock",
                 Some("pnpmlock") => "pnpm-lock.yaml",
+                Some("bunlock") => "bun.lock",
                 _ if file.ends_with("npm-shrinkwrap.json") => "npm-shrinkwrap.json",
                 _ => "package-lock.json",
             };
@@ -232,5 +233,110 @@ fn every_scalibr_fixture_gives_named_versioned_packages_or_says_why_not() {
             read += 1;
         }
     }
-    assert_eq!(read, 91, "every fixture was read");
+    assert_eq!(read, 110, "every fixture was read");
+}
+
+#[test]
+fn bun_locks_of_scalibr_and_trivy() {
+    let bun = |file: &str| scalibr(&format!("bunlock/{file}"), "bun.lock");
+    for (file, expected) in [
+        ("one-package.json5", &["wrappy@1.0.2"][..]),
+        ("two-packages.json5", &["has-flag@4.0.0", "wrappy@1.0.2"]),
+        (
+            "scoped-packages.json5",
+            &["@typescript-eslint/types@5.62.0"],
+        ),
+        ("empty.json5", &[]),
+        ("no-packages.json5", &[]),
+        // `fsevents` is optional: needed at run time where it installs.
+        (
+            "optional-package.json5",
+            &["acorn@8.14.0", "fsevents@0.3.8", "nan@2.22.0"],
+        ),
+        // An alias key installs the package its tuple names.
+        (
+            "alias.json5",
+            &[
+                "has-flag@3.0.0",
+                "has-flag@4.0.0",
+                "supports-color@6.1.0",
+                "supports-color@7.2.0",
+            ],
+        ),
+        // Copies nested under `chalk` (a dev dependency) are for development; the top-level
+        // `supports-color` and its own nested `has-flag` are for production.
+        (
+            "nested-dependencies.json5",
+            &[
+                "ansi-styles@4.3.0 dev",
+                "chalk@4.1.2 dev",
+                "color-convert@2.0.1 dev",
+                "color-name@1.1.4 dev",
+                "has-flag@2.0.0",
+                "has-flag@3.0.0",
+                "has-flag@4.0.0 dev",
+                "supports-color@5.5.0",
+                "supports-color@7.2.0 dev",
+            ],
+        ),
+        ("files.json5", &["etag@file:deps/etag dev", "lodash@1.3.1"]),
+    ] {
+        let findings = bun(file);
+        assert!(diagnostics(&findings).is_empty(), "{file}: {findings:?}");
+        assert_eq!(roles(&findings), expected, "{file}");
+    }
+
+    // Git dependencies keep their reference as the version.
+    let commits = roles(&bun("commits.json5"));
+    assert!(commits.contains(&"is-number@github:jonschlinkert/is-number#98e8ff1 dev".to_owned()));
+    assert!(commits.contains(&"lodash@1.3.1".to_owned()));
+
+    let findings = bun("bad-tuple.json5");
+    assert_eq!(roles(&findings), ["wrappy@1.0.2"]);
+    assert!(diagnostics(&findings)[0].contains("(wrappy-bad1, wrappy-bad2)"));
+    let findings = bun("not-json.txt");
+    assert!(diagnostics(&findings)[0].starts_with("invalid bun.lock: "));
+
+    // Trivy's integration golden `bun.json.golden` lists the production packages `jquery` and
+    // `typescript` (a peer dependency); the other four only `@types/bun`, a dev dependency,
+    // reaches.
+    let findings = analyze_one("srv/app/bun.lock", "trivy-integration-bun.lock");
+    assert!(diagnostics(&findings).is_empty(), "{findings:?}");
+    assert_eq!(
+        roles(&findings),
+        [
+            "@types/bun@1.2.14 dev",
+            "@types/node@22.15.21 dev",
+            "bun-types@1.2.14 dev",
+            "jquery@3.3.1",
+            "typescript@5.8.3",
+            "undici-types@6.21.0 dev",
+        ]
+    );
+    // Trivy's parser fixtures: `undici-types` is also reached from the optional `zod`; two
+    // workspaces; a lock whose version is no number.
+    assert_eq!(
+        roles(&analyze_one("srv/app/bun.lock", "trivy-bun_happy.lock")),
+        [
+            "@types/bun@1.2.13 dev",
+            "@types/node@22.15.18 dev",
+            "bun-types@1.2.13 dev",
+            "typescript@5.8.3",
+            "undici-types@6.21.0",
+            "zod@3.24.4",
+        ]
+    );
+    assert_eq!(
+        roles(&analyze_one(
+            "srv/app/bun.lock",
+            "trivy-bun_multiple_ws.lock"
+        )),
+        ["chalk@5.0.1", "lodash@4.17.21"]
+    );
+    let findings = analyze_one("srv/app/bun.lock", "trivy-bun_invalid.lock");
+    assert!(packages(&findings).is_empty());
+    assert_eq!(
+        diagnostics(&findings),
+        ["bun.lock has no readable lockfileVersion (\"not-a-number\"); no package read from it"]
+    );
 }
