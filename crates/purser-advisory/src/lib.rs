@@ -23,6 +23,16 @@
 //!   entry per source package and release; status and urgency kept verbatim and mapped.
 //! - **Debian DSA/DLA lists** ([`debian_list`]): one advisory per DSA/DLA, CVEs as aliases.
 //! - **Alpine secdb** ([`alpine_secdb`]), JSON and YAML: one advisory per CVE across all files.
+//! - **RubySec** ([`rubysec`]), **FriendsOfPHP** ([`friendsofphp`]) and **Victims**
+//!   ([`victims`]) YAML, and the **Node.js security WG**'s npm JSON ([`nodejs_wg`]): their
+//!   requirement lists (`~> 2.1.3`, `>=2.6.0 <2.6.11`, `<=2.7.12,2`) become OSV events, ordered
+//!   by the ecosystem's version rules.
+//! - **Ubuntu CVE tracker** ([`ubuntu_tracker`]): one advisory per CVE file, one affected entry
+//!   per source package and release; status lines and priorities kept verbatim and mapped.
+//!
+//! What a reader leaves out on purpose (interpreter advisories, ranges starting just after a
+//! version, Ubuntu lines for releases without a number) is counted per reason in
+//! [`SourceRead::skipped`], never reported as a bad record.
 //!
 //! Debian codenames become OSV's release numbers (`bookworm` is `Debian:12`); `sid` stays
 //! `Debian:sid` ([`debian_release`]).
@@ -39,6 +49,8 @@
 //!   read: the JSON carries the same facts.
 //! - Alpine: a CVE fixed twice in one package (a regression fix) yields two ranges that both
 //!   start at 0; the package is reported until the later fix.
+//! - OSV events cannot start a range just after a version, so such RubySec and FriendsOfPHP
+//!   ranges are left out (counted as skipped); those versions produce no finding.
 //! - Containers are recognised from the file name (`.zip`, `.tar`, `.tar.gz`/`.tgz`,
 //!   `.tar.zst`/`.tzst`); a renamed archive is read as a single record and reported as bad.
 
@@ -62,6 +74,7 @@ mod skip;
 mod source;
 pub mod ubuntu_release;
 pub mod ubuntu_tracker;
+pub mod victims;
 
 pub use error::{AdvisoryError, RecordProblem};
 pub use model::{

@@ -293,7 +293,7 @@ fn into_advisory(record: Record, id: String, affected: Affected) -> Advisory {
 }
 
 /// A score given as a bare base score (`8.6`); v2 has no `Critical` band.
-fn base_score(kind: ScoreKind, text: &str) -> Option<Score> {
+pub(crate) fn base_score(kind: ScoreKind, text: &str) -> Option<Score> {
     let score: f32 = text.trim().parse().ok()?;
     let mut rating = SeverityRating::from_cvss_score(score);
     if kind == ScoreKind::CvssV2 && rating == SeverityRating::Critical {

@@ -11,6 +11,7 @@ use crate::osv::{parse_osv, OsvSyntax};
 use crate::skip::{FileRead, Skip};
 use crate::{
     alpine_secdb, debian_list, debian_tracker, friendsofphp, nodejs_wg, rubysec, ubuntu_tracker,
+    victims,
 };
 
 /// The format of the records in a source; the container (directory, zip, tar, `.tar.gz`,
@@ -34,11 +35,13 @@ pub enum SourceKind {
     NodejsSecurityWg,
     /// The Ubuntu CVE tracker: `CVE-*` files in `active/`, `retired/`, `ignored/`.
     UbuntuCveTracker,
+    /// The Victims CVE database: `*.yaml` under `java/` (Maven) and `python/` (PyPI).
+    Victims,
 }
 
 impl SourceKind {
     /// Every kind, in the order the CLI lists them.
-    pub const ALL: [SourceKind; 8] = [
+    pub const ALL: [SourceKind; 9] = [
         SourceKind::Osv,
         SourceKind::DebianTracker,
         SourceKind::DebianSecurityList,
@@ -47,6 +50,7 @@ impl SourceKind {
         SourceKind::FriendsOfPhp,
         SourceKind::NodejsSecurityWg,
         SourceKind::UbuntuCveTracker,
+        SourceKind::Victims,
     ];
 
     /// The kind's name on the command line and, except for OSV, its default source name
@@ -61,6 +65,7 @@ impl SourceKind {
             SourceKind::FriendsOfPhp => "friendsofphp",
             SourceKind::NodejsSecurityWg => "nodejs-security-wg",
             SourceKind::UbuntuCveTracker => "ubuntu-cve-tracker",
+            SourceKind::Victims => "victims",
         }
     }
 
@@ -249,7 +254,8 @@ pub fn default_source_name(path: &Path, kind: SourceKind) -> String {
         | SourceKind::RubySec
         | SourceKind::FriendsOfPhp
         | SourceKind::NodejsSecurityWg
-        | SourceKind::UbuntuCveTracker => kind.name().to_owned(),
+        | SourceKind::UbuntuCveTracker
+        | SourceKind::Victims => kind.name().to_owned(),
         SourceKind::Osv => {
             let stem = |path: &Path| {
                 path.file_name()
@@ -287,6 +293,7 @@ fn accepts(kind: SourceKind) -> fn(&str) -> bool {
         },
         SourceKind::NodejsSecurityWg => nodejs_wg::accepts,
         SourceKind::UbuntuCveTracker => ubuntu_tracker::accepts,
+        SourceKind::Victims => victims::accepts,
     }
 }
 
@@ -354,6 +361,7 @@ fn read_feed_file(
         SourceKind::FriendsOfPhp => friendsofphp::parse_friendsofphp(file, bytes),
         SourceKind::NodejsSecurityWg => nodejs_wg::parse_nodejs_wg(file, bytes),
         SourceKind::UbuntuCveTracker => ubuntu_tracker::parse_ubuntu_cve(file, bytes),
+        SourceKind::Victims => victims::parse_victims(file, bytes),
         SourceKind::Osv => Ok(FileRead::default()),
     };
     parsed.unwrap_or_else(|message| {

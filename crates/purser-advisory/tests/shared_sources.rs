@@ -240,3 +240,44 @@ fn ubuntu_cve_tracker_archive_active() {
     );
     assert!(skipped(&read, "package does not exist in the release") > 0);
 }
+
+#[test]
+fn victims_archive() {
+    let read = read_source(
+        &shared_archive("victims-cve-db.tar.zst"),
+        SourceKind::Victims,
+    )
+    .expect("archive opens");
+    assert_eq!(read.name, "victims");
+    assert!(read.problems.is_empty(), "{:?}", read.problems);
+    let packages: usize = read.advisories.iter().map(|a| a.affected.len()).sum();
+    // 218 files; four items name vendor rebuild series (`2.9.1-jbossas-`), which are not
+    // dotted numbers, and one file holds nothing else.
+    assert_eq!((read.advisories.len(), packages), (217, 276));
+    assert_eq!(skipped(&read, "version range OSV events cannot express"), 4);
+
+    // CVE-2014-3623: cxf-rt-security "<=2.7.12,2" and "<=3.0.1,3".
+    let cxf = package(
+        advisory(&read, "CVE-2014-3623"),
+        "org.apache.cxf:cxf-rt-security",
+    );
+    assert_eq!(cxf.ecosystem.name, "Maven");
+    assert_eq!(
+        cxf.ranges[1].events,
+        [
+            RangeEvent::Introduced("3".into()),
+            RangeEvent::LastAffected("3.0.1".into())
+        ]
+    );
+
+    // CVE-2014-1829, python-requests: "<=2.2.1".
+    let requests = package(advisory(&read, "CVE-2014-1829"), "requests");
+    assert_eq!(requests.ecosystem.name, "PyPI");
+    assert_eq!(
+        requests.ranges[0].events,
+        [
+            RangeEvent::Introduced("0".into()),
+            RangeEvent::LastAffected("2.2.1".into())
+        ]
+    );
+}

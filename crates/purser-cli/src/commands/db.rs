@@ -76,8 +76,9 @@ pub struct BuildArgs {
     /// KIND is `osv` (a directory, zip or tar of OSV JSON/YAML records), `debian-tracker` (the
     /// security tracker's JSON), `debian-list` (DSA/DLA list files), `alpine-secdb` (secdb JSON
     /// or YAML), `rubysec` (ruby-advisory-db), `friendsofphp` (FriendsOfPHP
-    /// security-advisories), `nodejs-security-wg` (the Node.js security WG's `vuln/` folder) or
-    /// `ubuntu-cve-tracker` (the Ubuntu CVE tracker's `active/`, `retired/`, `ignored/`).
+    /// security-advisories), `nodejs-security-wg` (the Node.js security WG's `vuln/` folder),
+    /// `ubuntu-cve-tracker` (the Ubuntu CVE tracker's `active/`, `retired/`, `ignored/`) or
+    /// `victims` (the Victims CVE database's `java/` and `python/`).
     /// PATH is a file, directory or archive (zip, tar, .tar.gz, .tar.zst). `#FOLDER` reads only
     /// the files under that folder inside it, as in
     /// `osv:pypa-advisory-database.tar.zst#pypa-advisory-database/vulns`; a PATH that itself

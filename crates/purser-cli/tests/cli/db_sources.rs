@@ -23,8 +23,8 @@ fn archive(name: &str) -> String {
     path.display().to_string()
 }
 
-/// The database built once from RubySec, FriendsOfPHP, the Node.js security WG and the
-/// `active/` folder of the Ubuntu CVE tracker, and what `db build` printed on stderr.
+/// The database built once from RubySec, FriendsOfPHP, the Node.js security WG, Victims and
+/// the `active/` folder of the Ubuntu CVE tracker, and what `db build` printed on stderr.
 fn built() -> &'static (tempfile::TempDir, PathBuf, String) {
     static BUILT: OnceLock<(tempfile::TempDir, PathBuf, String)> = OnceLock::new();
     BUILT.get_or_init(|| {
@@ -39,6 +39,10 @@ fn built() -> &'static (tempfile::TempDir, PathBuf, String) {
             format!(
                 "nodejs-security-wg:{}#nodejs-security-wg-vuln/vuln",
                 archive("nodejs-security-wg-vuln.tar.zst")
+            ),
+            format!(
+                "victims:{}#victims-cve-db/database",
+                archive("victims-cve-db.tar.zst")
             ),
             format!(
                 "ubuntu-cve-tracker:{}#ubuntu-cve-tracker-2020/active/",
@@ -113,6 +117,7 @@ fn db_info_lists_each_source_with_its_records() {
             ("rubysec", 1162),
             ("friendsofphp", 1198),
             ("nodejs-security-wg", 467),
+            ("victims", 217),
             ("ubuntu-cve-tracker", 6509),
         ],
         "{info}"
@@ -176,6 +181,14 @@ fn language_packages_match_their_advisories() {
     assert!(find(&matches("npm", None, "mqtt-packet", "4.0.2"), "NSWG-ECO-75").is_some());
     assert!(find(&matches("npm", None, "mqtt-packet", "4.0.0"), "NSWG-ECO-75").is_none());
     assert!(find(&matches("npm", None, "mqtt-packet", "3.4.5"), "NSWG-ECO-75").is_some());
+
+    // Victims CVE-2014-3623: org.apache.cxf:cxf-rt-security "<=2.7.12,2", "<=3.0.1,3".
+    let cxf = "org.apache.cxf:cxf-rt-security";
+    let vulnerable = matches("Maven", None, cxf, "2.7.12");
+    let found = find(&vulnerable, "CVE-2014-3623").expect("cxf 2.7.12 is affected");
+    assert_eq!(found.source, "victims");
+    assert!(find(&matches("Maven", None, cxf, "2.7.13"), "CVE-2014-3623").is_none());
+    assert!(find(&matches("Maven", None, cxf, "3.0.1"), "CVE-2014-3623").is_some());
 }
 
 #[test]
