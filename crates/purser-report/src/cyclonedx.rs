@@ -727,7 +727,10 @@ fn cvss_rating(score: &CvssScore) -> Option<Rating<'_>> {
             .and_then(|value| format!("{value}").parse::<f64>().ok()),
         severity: severity_name(score.rating),
         method,
-        vector: Some(score.vector.as_str()).filter(|vector| !vector.is_empty()),
+        // Some sources (RubySec, Victims) give a bare number instead of a vector; the number
+        // is already the score, and CycloneDX's vector field is for vectors only.
+        vector: Some(score.vector.as_str())
+            .filter(|vector| !vector.is_empty() && vector.parse::<f64>().is_err()),
         justification: None,
     })
 }
@@ -1122,6 +1125,26 @@ sys.exit(1 if failed else 0)
         if let Some(output) = run_validator("cyclonedx-python-lib[json-validation]", &mut command) {
             assert_success("JsonStrictValidator", &output);
         }
+    }
+
+    #[test]
+    fn a_bare_number_from_the_source_is_a_score_not_a_vector() {
+        let bare = CvssScore {
+            version: "3.1".to_owned(),
+            vector: "8.6".to_owned(),
+            base_score: Some(8.6),
+            rating: SeverityRating::High,
+        };
+        let rating = cvss_rating(&bare).expect("a CVSS 3.1 rating");
+        assert_eq!(rating.score, Some(8.6));
+        assert_eq!(rating.vector, None);
+
+        let vector = CvssScore {
+            vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".to_owned(),
+            ..bare
+        };
+        let rating = cvss_rating(&vector).expect("a CVSS 3.1 rating");
+        assert_eq!(rating.vector, Some(vector.vector.as_str()));
     }
 
     #[test]
