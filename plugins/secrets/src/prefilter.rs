@@ -23,6 +23,10 @@ pub const ANCHOR_LEN: usize = 3;
 /// share an anchor's flag that the comparisons cost more than the smaller table saves.
 const HASH_BITS: u32 = 16;
 
+/// Eight-byte words the candidate loop reads per step, six positions each (at most 5, for the
+/// 32-bit mask): 2 made the scan with all rules about 5% faster than 1, and 4 no faster than 2.
+const WORDS_PER_STEP: usize = 2;
+
 /// Entries of the table.
 const TABLE_LEN: usize = 1 << HASH_BITS;
 
@@ -136,16 +140,22 @@ impl Prefilter {
         let end = end.min(text.len().saturating_sub(ANCHOR_LEN - 1));
         let mut position = start;
 
-        // Eight bytes at a time give the trigrams at six positions; the six tests are gathered
-        // into one mask, so the loop branches once per six positions.
-        while position + 8 <= text.len() && position + 6 <= end {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(&text[position..position + 8]);
-            let word = u64::from_le_bytes(bytes) | FOLD;
+        // Eight bytes give the trigrams at six positions; [`WORDS_PER_STEP`] such words at a
+        // time give that many tests, gathered into one mask, so the loop branches once per step.
+        let step = 6 * WORDS_PER_STEP;
+        while position + step + 2 <= text.len() && position + step <= end {
+            let Some(chunk) = text.get(position..position + step + 2) else {
+                break;
+            };
             let mut marked = 0u32;
-            for shift in 0..6 {
-                let trigram = (word >> (8 * shift)) as u32 & 0x00FF_FFFF;
-                marked |= u32::from(self.is_marked(trigram)) << shift;
+            for word_index in 0..WORDS_PER_STEP {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(&chunk[6 * word_index..6 * word_index + 8]);
+                let word = u64::from_le_bytes(word) | FOLD;
+                for shift in 0..6 {
+                    let trigram = (word >> (8 * shift)) as u32 & 0x00FF_FFFF;
+                    marked |= u32::from(self.is_marked(trigram)) << (6 * word_index + shift);
+                }
             }
             while marked != 0 {
                 let shift = marked.trailing_zeros() as usize;
@@ -154,7 +164,7 @@ impl Prefilter {
                 }
                 marked &= marked - 1;
             }
-            position += 6;
+            position += step;
         }
 
         while position < end {
