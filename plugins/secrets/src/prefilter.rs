@@ -2,12 +2,12 @@
 //!
 //! The keyword automaton is a DFA: it reads every byte and each step waits for the previous
 //! one, which caps it at 450 to 600 MiB/s per core on text (BENCHMARKS.md). This prefilter
-//! instead picks one three-byte *anchor* in each keyword, the one made of the bytes rarest in ordinary text (`-be` in
-//! `-----begin`, `_v1` in `dop_v1_`), and looks up the hash of the three bytes at every position
-//! of the text in a table of flags, one set per anchor. The lookups do not depend on one
-//! another, so the CPU runs several at once. Where a flag is set, the keywords with that anchor
-//! are compared with the text (ASCII case insensitively), and only a keyword found that way makes
-//! the scanner run the automaton.
+//! instead picks one three-byte *anchor* in each keyword, the one made of the bytes rarest in
+//! ordinary text (`-be` in `-----begin`, `_v1` in `dop_v1_`), and looks up the hash of the three
+//! bytes at every position of the text in a table of flags, one set per anchor. The lookups do
+//! not depend on one another, so the CPU runs several at once. Where a flag is set, the keywords
+//! with that anchor are compared with the text (ASCII case insensitively), and only a keyword
+//! found that way makes the scanner run the automaton.
 //!
 //! Every occurrence of a keyword contains its anchor, so no keyword is missed; the scanner's
 //! `scan_anchors` says why it then opens exactly the windows the automaton alone would.
