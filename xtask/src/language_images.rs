@@ -15,7 +15,7 @@
 //!   `usr/local/bin/esbuild` from npm's `@esbuild/linux-x64` (built in module mode: main module,
 //!   dependencies and build settings).
 //! - Rust: a tiny program with the dependencies in [`RUST_DEPENDENCIES`], its `Cargo.lock` in
-//!   `src/tiny/`, and when `cargo auditable` is installed its executable in `usr/local/bin/`.
+//!   `src/tiny/`, and its executable built by `cargo auditable` (required) in `usr/local/bin/`.
 //!
 //! Downloads and prepared trees are kept in `<out>/cache/<ecosystem>`, each finished only when
 //! its tool succeeded, so a rerun only packs the image (a second or two). The image is written as
@@ -103,7 +103,7 @@ pub fn run(workspace: &Path, out: &Path, compare_syft: bool) -> Result<()> {
     drop(stdout);
 
     if compare_syft {
-        compare_with_syft(workspace, &archive, &rootfs)?;
+        compare_with_syft(workspace, out, &archive, &rootfs)?;
     }
     Ok(())
 }
@@ -243,26 +243,28 @@ fn prepare_rust(root: &Path, downloads: &Path) -> Result<()> {
         .args(["auditable", "--version"])
         .output()
         .is_ok_and(|output| output.status.success());
-    if auditable {
-        run_tool(
-            Command::new(&cargo)
-                .current_dir(&project)
-                .env("CARGO_TARGET_DIR", &target)
-                .args(["auditable", "build", "--release", "--offline", "--quiet"]),
-            "cargo auditable build",
-        )?;
-    } else {
-        note("cargo auditable is not installed (cargo install cargo-auditable): the rust layer holds only a Cargo.lock")?;
+    // Without cargo-auditable the layer would hold only the lock file, and a cache marked
+    // complete would keep it that way after the tool is installed: refuse instead.
+    if !auditable {
+        bail!(
+            "cargo auditable is not installed: run scripts/install-test-tools (or cargo install \
+             cargo-auditable), then build the language image again"
+        );
     }
+    run_tool(
+        Command::new(&cargo)
+            .current_dir(&project)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["auditable", "build", "--release", "--offline", "--quiet"]),
+        "cargo auditable build",
+    )?;
 
     let lock_copy = root.join("src/tiny/Cargo.lock");
     copy_file(&project.join("Cargo.lock"), &lock_copy)?;
-    if auditable {
-        install_executable(
-            &target.join("release/tiny"),
-            &root.join("usr/local/bin/tiny"),
-        )?;
-    }
+    install_executable(
+        &target.join("release/tiny"),
+        &root.join("usr/local/bin/tiny"),
+    )?;
     Ok(())
 }
 
@@ -374,8 +376,8 @@ type Listing = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
 /// Scans the image with purser, and with syft both as an image (syft then reads installed
 /// packages only) and as a directory (syft then reads lock files instead), and prints how the
 /// package lists compare per ecosystem.
-fn compare_with_syft(workspace: &Path, archive: &Path, rootfs: &Path) -> Result<()> {
-    let purser = purser_listing(workspace, archive)?;
+fn compare_with_syft(workspace: &Path, out: &Path, archive: &Path, rootfs: &Path) -> Result<()> {
+    let purser = purser_listing(workspace, out, archive)?;
     let syft_image = syft_listing(&format!("docker-archive:{}", archive.display()))?;
     let syft_directory = syft_listing(&format!("dir:{}", rootfs.display()))?;
     let mut stdout = std::io::stdout().lock();
@@ -438,8 +440,10 @@ fn join(items: &BTreeSet<String>) -> String {
     items.iter().cloned().collect::<Vec<_>>().join(", ")
 }
 
-/// What the language analyzers of this workspace's purser list for `archive`.
-fn purser_listing(workspace: &Path, archive: &Path) -> Result<Listing> {
+/// What the language analyzers of this workspace's purser list for `archive`. Only those four
+/// plugins are loaded, copied into `out/plugins`: the build folder also holds the workspace's
+/// test plugins, which fail or panic on purpose.
+fn purser_listing(workspace: &Path, out: &Path, archive: &Path) -> Result<Listing> {
     let plugins = [
         "purser-analyzer-npm",
         "purser-analyzer-python",
@@ -459,6 +463,19 @@ fn purser_listing(workspace: &Path, archive: &Path) -> Result<Listing> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| workspace.join("target"), PathBuf::from)
         .join("debug");
+    let plugin_dir = out.join("plugins");
+    fs::create_dir_all(&plugin_dir)
+        .with_context(|| format!("failed to create {}", plugin_dir.display()))?;
+    for plugin in plugins {
+        let library = format!(
+            "{}{}{}",
+            std::env::consts::DLL_PREFIX,
+            plugin.replace('-', "_"),
+            std::env::consts::DLL_SUFFIX
+        );
+        fs::copy(target.join(&library), plugin_dir.join(&library))
+            .with_context(|| format!("failed to copy {library} from {}", target.display()))?;
+    }
     let output = Command::new(target.join("purser"))
         .arg("scan")
         .arg(archive)
@@ -469,7 +486,7 @@ fn purser_listing(workspace: &Path, archive: &Path) -> Result<Listing> {
             "--no-default-plugins",
         ])
         .arg("--plugin-dir")
-        .arg(&target)
+        .arg(&plugin_dir)
         .output()
         .context("cannot run purser")?;
     let inventory: serde_json::Value =
@@ -479,6 +496,13 @@ fn purser_listing(workspace: &Path, archive: &Path) -> Result<Listing> {
                 String::from_utf8_lossy(&output.stderr)
             )
         })?;
+    if inventory["partial"].as_bool() == Some(true) {
+        bail!(
+            "purser's scan of {} was partial, so its list cannot be compared: {}",
+            archive.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     let packages = inventory["packages"]
         .as_array()
         .context("purser's inventory has no packages array")?;
