@@ -30,6 +30,12 @@ const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
 
 const IN_TOTO: &str = "application/vnd.in-toto+json";
 
+/// A cosign-era attestation converted to a bundle (a Rekor intoto/0.0.1 entry), and the digest
+/// of the image it attests.
+const COSIGN_ERA_BUNDLE: &str =
+    "slsa-verifier/image/derived/gha_generic_container-v1.4.0.cosign-attestation-as-bundle-v0.1.json";
+const COSIGN_ERA_IMAGE: &str = "a74d89d8dd863ca5dae4a29e0feede81ddf59197849a80784af5a02ab7786925";
+
 fn shared(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/slsa")
@@ -136,6 +142,33 @@ fn failure(verdict: &Verdict) -> (CheckName, String) {
 
 fn public_good() -> TrustedRoot {
     TrustedRoot::public_good().expect("the bundled root")
+}
+
+/// The bundled public-good root as JSON, to be edited into a hostile one.
+fn public_good_json() -> Value {
+    serde_json::from_str(&text("trust/sigstore-public-good.trusted_root.json")).expect("JSON")
+}
+
+/// A policy the conformance suite's DSSE bundles satisfy: their subject, signed by the beacon.
+fn conformance_signer_policy() -> Policy {
+    Policy {
+        subject_sha256: Some(A_TXT_SHA256.to_owned()),
+        certificate_identity: Some((BEACON.to_owned(), GITHUB_ISSUER.to_owned())),
+        ..Policy::default()
+    }
+}
+
+/// `bundle` with its DSSE payload decoded, changed by `edit` and encoded again (the signature
+/// is left as it was).
+fn with_payload(bundle: &str, edit: impl FnOnce(Vec<u8>) -> Vec<u8>) -> String {
+    let mut document: Value = serde_json::from_str(bundle).expect("JSON");
+    let base64 = base64::engine::general_purpose::STANDARD;
+    let payload = document["dsseEnvelope"]["payload"]
+        .as_str()
+        .expect("a payload");
+    let payload = base64.decode(payload).expect("base64");
+    document["dsseEnvelope"]["payload"] = Value::String(base64.encode(edit(payload)));
+    document.to_string()
 }
 
 #[test]
@@ -421,23 +454,14 @@ fn a_tampered_key_signed_payload_fails_its_signature() {
 #[test]
 fn a_tampered_keyless_payload_fails_the_sigstore_check() {
     let bundle = conformance("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json");
-    let mut document: Value = serde_json::from_str(&bundle).expect("JSON");
-    let base64 = base64::engine::general_purpose::STANDARD;
-    let payload = document["dsseEnvelope"]["payload"]
-        .as_str()
-        .expect("a payload")
-        .to_owned();
-    let mut statement: Value =
-        serde_json::from_slice(&base64.decode(payload).expect("base64")).expect("a statement");
-    statement["predicate"] = json!({"forged": true});
-    document["dsseEnvelope"]["payload"] = Value::String(base64.encode(statement.to_string()));
+    let forged = with_payload(&bundle, |payload| {
+        let mut statement: Value = serde_json::from_slice(&payload).expect("a statement");
+        statement["predicate"] = json!({"forged": true});
+        statement.to_string().into_bytes()
+    });
 
-    let policy = Policy {
-        subject_sha256: Some(A_TXT_SHA256.to_owned()),
-        certificate_identity: Some((BEACON.to_owned(), GITHUB_ISSUER.to_owned())),
-        ..Policy::default()
-    };
-    let verdict = verify_bundle("forged.json", document.to_string(), &policy, public_good());
+    let policy = conformance_signer_policy();
+    let verdict = verify_bundle("forged.json", forged, &policy, public_good());
     let (check, message) = failure(&verdict);
     assert_eq!(check, CheckName::Sigstore);
     assert!(
@@ -451,22 +475,15 @@ fn a_tampered_keyless_payload_fails_the_sigstore_check() {
 
 #[test]
 fn a_tampered_cosign_era_payload_breaks_the_logged_hash() {
-    let bundle = text("slsa-verifier/image/derived/gha_generic_container-v1.4.0.cosign-attestation-as-bundle-v0.1.json");
-    let mut document: Value = serde_json::from_str(&bundle).expect("JSON");
-    let base64 = base64::engine::general_purpose::STANDARD;
-    let payload = document["dsseEnvelope"]["payload"]
-        .as_str()
-        .expect("a payload")
-        .to_owned();
-    let mut bytes = base64.decode(payload).expect("base64");
-    bytes.push(b'\n');
-    document["dsseEnvelope"]["payload"] = Value::String(base64.encode(bytes));
+    let bundle = with_payload(&text(COSIGN_ERA_BUNDLE), |mut payload| {
+        payload.push(b'\n');
+        payload
+    });
 
-    let image = "a74d89d8dd863ca5dae4a29e0feede81ddf59197849a80784af5a02ab7786925";
     let verdict = verify_bundle(
         "v1.4.0.json",
-        document.to_string(),
-        &requiring_subject(image),
+        bundle,
+        &requiring_subject(COSIGN_ERA_IMAGE),
         public_good(),
     );
     let (check, message) = failure(&verdict);
@@ -480,8 +497,9 @@ fn a_tampered_cosign_era_payload_breaks_the_logged_hash() {
     assert!(message.contains("differs from the logged"), "{message}");
 }
 
-/// A conformance case verified with its own trusted root and artifact.
-fn conformance_case(case: &str) -> (CheckName, String) {
+/// The Sigstore check's message for a conformance case verified with its own trusted root and
+/// artifact; panics when the case passes or fails another check.
+fn conformance_sigstore_failure(case: &str) -> String {
     let root = TrustedRoot::from_json(case, &conformance(case, "trusted_root.json")).expect("root");
     let artifact = read(&format!(
         "sigstore-conformance/bundle-verify/{case}/artifact"
@@ -501,13 +519,14 @@ fn conformance_case(case: &str) -> (CheckName, String) {
         trusted_root: Some(root),
         ..TrustMaterial::default()
     };
-    failure(&verify(&input, &policy, &trust))
+    let (check, message) = failure(&verify(&input, &policy, &trust));
+    assert_eq!(check, CheckName::Sigstore, "{message}");
+    message
 }
 
 #[test]
 fn a_certificate_expired_at_the_log_time_is_refused_with_both_dates() {
-    let (check, message) = conformance_case("intoto-set-outside-signing-cert-validity_fail");
-    assert_eq!(check, CheckName::Sigstore);
+    let message = conformance_sigstore_failure("intoto-set-outside-signing-cert-validity_fail");
     assert!(
         message.ends_with(
             "certificate chain is invalid: certificate chain validation failed: a certificate of \
@@ -521,8 +540,7 @@ fn a_certificate_expired_at_the_log_time_is_refused_with_both_dates() {
 #[test]
 fn a_certificate_not_yet_valid_at_the_log_time_is_refused_with_both_dates() {
     // The trusted root's CA certificate starts in 2030, after the entry was logged.
-    let (check, message) = conformance_case("intoto-expired-certificate_fail");
-    assert_eq!(check, CheckName::Sigstore);
+    let message = conformance_sigstore_failure("intoto-expired-certificate_fail");
     assert!(
         message.ends_with(
             "a certificate of the chain was not yet valid at the signing time \
@@ -534,8 +552,7 @@ fn a_certificate_not_yet_valid_at_the_log_time_is_refused_with_both_dates() {
 
 #[test]
 fn a_certificate_expired_at_the_timestamp_authority_time_is_refused() {
-    let (check, message) = conformance_case("intoto-tsa-timestamp-outside-cert-validity_fail");
-    assert_eq!(check, CheckName::Sigstore);
+    let message = conformance_sigstore_failure("intoto-tsa-timestamp-outside-cert-validity_fail");
     assert!(
         message.ends_with(
             "a certificate of the chain had expired at the signing time 2023-02-02T00:00:00Z \
@@ -548,8 +565,7 @@ fn a_certificate_expired_at_the_timestamp_authority_time_is_refused() {
 #[test]
 fn a_cosign_era_entry_logged_before_any_trusted_authority_is_refused() {
     // The bundled root with its Fulcio authorities valid only from 2030 on.
-    let mut root: Value =
-        serde_json::from_str(&text("trust/sigstore-public-good.trusted_root.json")).expect("JSON");
+    let mut root = public_good_json();
     for authority in root["certificateAuthorities"]
         .as_array_mut()
         .expect("authorities")
@@ -557,10 +573,14 @@ fn a_cosign_era_entry_logged_before_any_trusted_authority_is_refused() {
         authority["validFor"] = json!({"start": "2030-01-01T00:00:00Z"});
     }
     let root = TrustedRoot::from_json("future-root.json", &root.to_string()).expect("root");
-    let bundle = text("slsa-verifier/image/derived/gha_generic_container-v1.4.0.cosign-attestation-as-bundle-v0.1.json");
+    let bundle = text(COSIGN_ERA_BUNDLE);
 
-    let image = "a74d89d8dd863ca5dae4a29e0feede81ddf59197849a80784af5a02ab7786925";
-    let verdict = verify_bundle("v1.4.0.json", bundle, &requiring_subject(image), root);
+    let verdict = verify_bundle(
+        "v1.4.0.json",
+        bundle,
+        &requiring_subject(COSIGN_ERA_IMAGE),
+        root,
+    );
     let (check, message) = failure(&verdict);
     assert_eq!(check, CheckName::Sigstore);
     assert!(
@@ -607,11 +627,7 @@ fn a_keyless_bundle_whose_payload_is_not_in_toto_is_a_format_failure() {
     let mut document: Value = serde_json::from_str(&bundle).expect("JSON");
     document["dsseEnvelope"]["payloadType"] = Value::String("application/json".to_owned());
 
-    let policy = Policy {
-        subject_sha256: Some(A_TXT_SHA256.to_owned()),
-        certificate_identity: Some((BEACON.to_owned(), GITHUB_ISSUER.to_owned())),
-        ..Policy::default()
-    };
+    let policy = conformance_signer_policy();
     let verdict = verify_bundle("json.json", document.to_string(), &policy, public_good());
     let (check, message) = failure(&verdict);
     assert_eq!(check, CheckName::Format);
@@ -625,14 +641,17 @@ fn a_keyless_bundle_whose_payload_is_not_in_toto_is_a_format_failure() {
 #[test]
 fn a_cosign_era_certificate_logged_by_an_untrusted_ct_log_is_refused() {
     // The bundled root without its CT logs: the certificate's SCT names a log it does not list.
-    let mut root: Value =
-        serde_json::from_str(&text("trust/sigstore-public-good.trusted_root.json")).expect("JSON");
+    let mut root = public_good_json();
     root["ctlogs"] = json!([]);
     let root = TrustedRoot::from_json("no-ct-logs.json", &root.to_string()).expect("root");
-    let bundle = text("slsa-verifier/image/derived/gha_generic_container-v1.4.0.cosign-attestation-as-bundle-v0.1.json");
+    let bundle = text(COSIGN_ERA_BUNDLE);
 
-    let image = "a74d89d8dd863ca5dae4a29e0feede81ddf59197849a80784af5a02ab7786925";
-    let verdict = verify_bundle("v1.4.0.json", bundle, &requiring_subject(image), root);
+    let verdict = verify_bundle(
+        "v1.4.0.json",
+        bundle,
+        &requiring_subject(COSIGN_ERA_IMAGE),
+        root,
+    );
     let (check, message) = failure(&verdict);
     assert_eq!(check, CheckName::Sigstore);
     assert!(
@@ -651,16 +670,11 @@ fn a_cosign_era_certificate_logged_by_an_untrusted_ct_log_is_refused() {
 #[test]
 fn a_bundle_certificate_logged_by_an_untrusted_ct_log_is_refused() {
     // The bundled root with Rekor's keys in place of its CT logs: real keys, the wrong logs.
-    let mut root: Value =
-        serde_json::from_str(&text("trust/sigstore-public-good.trusted_root.json")).expect("JSON");
+    let mut root = public_good_json();
     root["ctlogs"] = root["tlogs"].clone();
     let root = TrustedRoot::from_json("wrong-ct-logs.json", &root.to_string()).expect("root");
     let bundle = conformance("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json");
-    let policy = Policy {
-        subject_sha256: Some(A_TXT_SHA256.to_owned()),
-        certificate_identity: Some((BEACON.to_owned(), GITHUB_ISSUER.to_owned())),
-        ..Policy::default()
-    };
+    let policy = conformance_signer_policy();
 
     let verdict = verify_bundle("dsse.json", bundle, &policy, root);
     let (check, message) = failure(&verdict);
