@@ -222,14 +222,6 @@ fn key_segments(key: &str) -> Vec<&str> {
 mod tests {
     use super::*;
 
-    fn found(reading: &LockReading) -> Vec<String> {
-        reading
-            .packages
-            .iter()
-            .map(|package| format!("{}@{} {:?}", package.name, package.version, package.dev))
-            .collect()
-    }
-
     #[test]
     fn trailing_commas_go_outside_strings_only() {
         assert_eq!(
@@ -263,7 +255,7 @@ mod tests {
 }"#;
         let reading = read_bun_lock("bun.lock", lock);
         assert_eq!(
-            found(&reading),
+            reading.names_versions_dev(),
             [
                 "a@1.0.0 Some(false)",
                 "b@1.5.0 Some(false)",

@@ -119,6 +119,27 @@ pub struct LockReading {
     pub diagnostics: Vec<purser_plugin_api::Diagnostic>,
 }
 
+/// What the lock readers' unit tests compare.
+#[cfg(test)]
+impl LockReading {
+    /// `name@version` of every package, in file order.
+    pub(crate) fn names_versions(&self) -> Vec<String> {
+        self.packages
+            .iter()
+            .map(|package| format!("{}@{}", package.name, package.version))
+            .collect()
+    }
+
+    /// `name@version dev` of every package, in file order, `dev` as `Some(true)`, `Some(false)`
+    /// or `None` (the lock does not say).
+    pub(crate) fn names_versions_dev(&self) -> Vec<String> {
+        self.packages
+            .iter()
+            .map(|package| format!("{}@{} {:?}", package.name, package.version, package.dev))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

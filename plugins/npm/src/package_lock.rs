@@ -168,14 +168,6 @@ fn warn_skipped(path: &str, skipped: usize, reading: &mut LockReading) {
 mod tests {
     use super::*;
 
-    fn names_versions(reading: &LockReading) -> Vec<String> {
-        reading
-            .packages
-            .iter()
-            .map(|package| format!("{}@{}", package.name, package.version))
-            .collect()
-    }
-
     #[test]
     fn version_1_nested_dependencies_keep_their_folders() {
         let lock = br#"{"lockfileVersion": 1, "dependencies": {
@@ -230,7 +222,7 @@ mod tests {
         }}"#;
         let reading = read_package_lock("app/package-lock.json", lock);
         assert_eq!(
-            names_versions(&reading),
+            reading.names_versions(),
             ["@s/x@1.1.1", "real@4.0.0", "ws-a@0.2.0"]
         );
         assert_eq!(reading.packages[2].metadata["workspace_path"], "packages/a");

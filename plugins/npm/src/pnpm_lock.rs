@@ -266,21 +266,13 @@ fn walk_snapshots(snapshots: &Yaml, roots: Vec<String>) -> HashSet<String> {
 mod tests {
     use super::*;
 
-    fn packages(reading: &LockReading) -> Vec<String> {
-        reading
-            .packages
-            .iter()
-            .map(|package| format!("{}@{} {:?}", package.name, package.version, package.dev))
-            .collect()
-    }
-
     #[test]
     fn version_5_keys_with_peer_suffixes() {
         let lock = "lockfileVersion: 5.4\npackages:\n  /acorn/8.8.0:\n    dev: false\n  /@s/x/1.0.0_acorn@8.8.0:\n    dev: true\n  registry.example/tar/1.0.0:\n    name: tar\n    version: 1.0.0\n";
         let reading = read_pnpm_lock("pnpm-lock.yaml", lock.as_bytes());
         assert!(reading.diagnostics.is_empty(), "{:?}", reading.diagnostics);
         assert_eq!(
-            packages(&reading),
+            reading.names_versions_dev(),
             [
                 "acorn@8.8.0 Some(false)",
                 "@s/x@1.0.0 Some(true)",
@@ -294,7 +286,7 @@ mod tests {
         let lock = "lockfileVersion: '6.0'\npackages:\n  /@s/x@1.0.0(react@18.0.0):\n    dev: false\n  /y@2.0.0:\n    dev: true\n";
         let reading = read_pnpm_lock("pnpm-lock.yaml", lock.as_bytes());
         assert_eq!(
-            packages(&reading),
+            reading.names_versions_dev(),
             ["@s/x@1.0.0 Some(false)", "y@2.0.0 Some(true)"]
         );
     }
@@ -304,7 +296,7 @@ mod tests {
         let lock = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0(p@1.0.0)\n    devDependencies:\n      d:\n        specifier: ^1\n        version: 1.0.0\npackages:\n  a@1.0.0: {}\n  b@1.0.0: {}\n  d@1.0.0: {}\n  e@1.0.0: {}\n  lonely@1.0.0: {}\nsnapshots:\n  a@1.0.0(p@1.0.0):\n    dependencies:\n      b: 1.0.0\n  b@1.0.0:\n    dependencies:\n      a: 1.0.0(p@1.0.0)\n  d@1.0.0:\n    dependencies:\n      b: 1.0.0\n      e: 1.0.0\n  e@1.0.0:\n    dependencies:\n      d: 1.0.0\n  lonely@1.0.0: {}\n";
         let reading = read_pnpm_lock("pnpm-lock.yaml", lock.as_bytes());
         assert_eq!(
-            packages(&reading),
+            reading.names_versions_dev(),
             [
                 "a@1.0.0 Some(false)",
                 "b@1.0.0 Some(false)",

@@ -157,20 +157,12 @@ fn unquote(value: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn names_versions(reading: &LockReading) -> Vec<String> {
-        reading
-            .packages
-            .iter()
-            .map(|package| format!("{}@{}", package.name, package.version))
-            .collect()
-    }
-
     #[test]
     fn classic_entries_with_quotes_scopes_aliases_and_nested_blocks() {
         let lock = "# yarn lockfile v1\n\n\n\"@babel/code-frame@^7.0.0\", \"@babel/code-frame@^7.10.4\":\n  version \"7.10.4\"\n  resolved \"https://r/x.tgz\"\n  dependencies:\n    \"@babel/highlight\" \"^7.10.4\"\n    version \"9.9.9\"\n\nalias@npm:real@^1:\n  version \"1.2.0\"\n\nbroken@^1:\n  resolved \"x\"\n";
         let reading = read_yarn_lock("yarn.lock", lock.as_bytes());
         assert_eq!(
-            names_versions(&reading),
+            reading.names_versions(),
             ["@babel/code-frame@7.10.4", "real@1.2.0"]
         );
         assert_eq!(reading.packages[0].metadata["resolved"], "https://r/x.tgz");
@@ -188,13 +180,13 @@ mod tests {
             "concat-map@0.0.1:\n  \"version\" \"0.0.1\"\n  \"resolved\" \"https://r/c.tgz\"\n";
         let reading = read_yarn_lock("yarn.lock", classic.as_bytes());
         assert!(reading.diagnostics.is_empty(), "{:?}", reading.diagnostics);
-        assert_eq!(names_versions(&reading), ["concat-map@0.0.1"]);
+        assert_eq!(reading.names_versions(), ["concat-map@0.0.1"]);
         assert_eq!(reading.packages[0].metadata["resolved"], "https://r/c.tgz");
 
         let berry = "\"a@npm:^1\":\n  \"version\": 1.0.0\n  \"resolution\": \"a@npm:1.0.0\"\n";
         let reading = read_yarn_lock("yarn.lock", berry.as_bytes());
         assert!(reading.diagnostics.is_empty(), "{:?}", reading.diagnostics);
-        assert_eq!(names_versions(&reading), ["a@1.0.0"]);
+        assert_eq!(reading.names_versions(), ["a@1.0.0"]);
     }
 
     #[test]
@@ -203,7 +195,7 @@ mod tests {
         let reading = read_yarn_lock("yarn.lock", lock.as_bytes());
         assert!(reading.diagnostics.is_empty(), "{:?}", reading.diagnostics);
         assert_eq!(
-            names_versions(&reading),
+            reading.names_versions(),
             ["@types/node@20.1.0", "resolve@1.22.1"]
         );
     }
@@ -212,7 +204,7 @@ mod tests {
     fn repeated_berry_keys_and_garbage_lines_do_not_stop_the_reader() {
         let lock = "__metadata:\n  version: 6\n\n\"a@npm:1\":\n  version: 1.0.0\n  resolution: \"a@npm:1.0.0\"\n\n\"a@npm:1\":\n  version: 1.0.0\n  resolution: \"a@npm:1.0.0\"\nnot a header\n";
         let reading = read_yarn_lock("yarn.lock", lock.as_bytes());
-        assert_eq!(names_versions(&reading), ["a@1.0.0"]);
+        assert_eq!(reading.names_versions(), ["a@1.0.0"]);
         assert_eq!(
             reading.diagnostics[0].message,
             "line 11: expected an entry header ending in `:`; skipped"
