@@ -7,9 +7,8 @@ mod peer_archive;
 
 use std::collections::BTreeSet;
 
-use purser_engine::matcher::RequestMatcher;
-use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding, LayerContext};
-use purser_plugin_harness::{packages, whole_file, Plugin};
+use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding};
+use purser_plugin_harness::{packages, path_selector, scan_one_layer, whole_file};
 
 use crate::{purser_analyzer_entry, PythonAnalyzer};
 use peer_archive::PeerFiles;
@@ -21,11 +20,7 @@ fn scan(files: &[(&str, &[u8])]) -> Vec<Finding> {
         .iter()
         .map(|(path, contents)| whole_file(path, contents, 0o644))
         .collect();
-    let plugin = Plugin::from_entry(purser_analyzer_entry).expect("header accepted");
-    let instance = plugin.create(&serde_json::Value::Null).expect("instance");
-    instance
-        .scan_layer(&LayerContext::default(), &inputs)
-        .expect("scanned")
+    scan_one_layer(purser_analyzer_entry, &inputs)
 }
 
 /// `name@version` of every package, in order.
@@ -732,18 +727,7 @@ fn syft_installed_metadata_edge_cases() {
 
 /// Whether the analyzer's requests select a file at `path`.
 fn selected(path: &str) -> bool {
-    let requests = PythonAnalyzer::default().requests().files;
-    let matcher = RequestMatcher::new(&["python"], &[&requests]).expect("valid globs");
-    let (mut candidates, mut selected, mut too_large) = (Vec::new(), Vec::new(), Vec::new());
-    matcher.select(
-        path,
-        100,
-        0o644,
-        &mut candidates,
-        &mut selected,
-        &mut too_large,
-    );
-    !selected.is_empty()
+    path_selector(&PythonAnalyzer::default().requests().files)(path)
 }
 
 #[test]

@@ -4,9 +4,8 @@
 
 use std::path::Path;
 
-use purser_engine::matcher::RequestMatcher;
-use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding, LayerContext};
-use purser_plugin_harness::{packages, whole_file, Plugin};
+use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding};
+use purser_plugin_harness::{packages, path_selector, scan_one_layer, whole_file};
 
 use crate::{purser_analyzer_entry, RubyAnalyzer};
 
@@ -24,11 +23,7 @@ fn input<'a>(path: &'a str, contents: &'a [u8]) -> FileInput<'a> {
 
 /// The findings of the exported table for the given files, in one layer.
 fn scan(files: &[FileInput<'_>]) -> Vec<Finding> {
-    let plugin = Plugin::from_entry(purser_analyzer_entry).expect("header accepted");
-    let instance = plugin.create(&serde_json::Value::Null).expect("instance");
-    instance
-        .scan_layer(&LayerContext::default(), files)
-        .expect("scanned")
+    scan_one_layer(purser_analyzer_entry, files)
 }
 
 /// The findings for one test data file placed at `path` in the image.
@@ -322,19 +317,7 @@ fn hostile_input_gives_warnings_naming_the_file_never_a_panic() {
 fn requests_select_gemspecs_and_locks_only() {
     let analyzer = RubyAnalyzer::default();
     let requests = analyzer.requests().files;
-    let matcher = RequestMatcher::new(&["ruby"], &[&requests]).expect("valid globs");
-    let selected = |path: &str| {
-        let (mut candidates, mut selected, mut too_large) = (Vec::new(), Vec::new(), Vec::new());
-        matcher.select(
-            path,
-            100,
-            0o644,
-            &mut candidates,
-            &mut selected,
-            &mut too_large,
-        );
-        !selected.is_empty()
-    };
+    let selected = path_selector(&requests);
     for path in [
         "usr/lib/ruby/gems/3.1.0/specifications/rack-2.2.22.gemspec",
         "usr/lib/ruby/gems/3.1.0/specifications/default/uri-0.11.0.gemspec",

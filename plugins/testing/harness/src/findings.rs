@@ -1,7 +1,10 @@
-//! Small helpers the plugins' tests share: a file as the engine hands it over, and the
-//! packages among findings.
+//! Small helpers the plugins' tests share: a file as the engine hands it over, one layer scanned
+//! through a plugin's exported table, and the packages among findings.
 
-use purser_plugin_api::{FileInput, Finding, Package};
+use purser_plugin_api::abi::EntryFunction;
+use purser_plugin_api::{FileInput, Finding, LayerContext, Package};
+
+use crate::Plugin;
 
 /// `contents` handed over whole at `path` with permission bits `mode`.
 pub fn whole_file<'a>(path: &'a str, contents: &'a [u8], mode: u32) -> FileInput<'a> {
@@ -12,6 +15,22 @@ pub fn whole_file<'a>(path: &'a str, contents: &'a [u8], mode: u32) -> FileInput
         contents,
         truncated: false,
     }
+}
+
+/// The findings of the plugin behind `entry`, created without options, for `files` in one
+/// default layer, every call going through the exported table.
+///
+/// # Panics
+///
+/// When the header is refused or a call fails; the message says which and why.
+pub fn scan_one_layer(entry: EntryFunction, files: &[FileInput<'_>]) -> Vec<Finding> {
+    let plugin = Plugin::from_entry(entry).unwrap_or_else(|error| panic!("header: {error}"));
+    let instance = plugin
+        .create(&serde_json::Value::Null)
+        .unwrap_or_else(|error| panic!("create: {error}"));
+    instance
+        .scan_layer(&LayerContext::default(), files)
+        .unwrap_or_else(|error| panic!("scan: {error}"))
 }
 
 /// The packages among `findings`, in order.

@@ -25,6 +25,12 @@
 //! unwinding panic strategy. They run on a header value, so a test can also build a header by
 //! hand (for example with `PANIC_ABORT`) and see it refused.
 //!
+//! Beside the table, `findings` holds the small helpers most plugin tests share (a whole file as
+//! input, one layer scanned, the packages among findings), and the `requests` feature adds
+//! `path_selector`, which answers which image paths an analyzer's requests select with the
+//! engine's own matcher; it is a feature so that only plugins checking their globs build the
+//! engine.
+//!
 //! This crate is the only place in the plugins tree besides the export macro that needs `unsafe`:
 //! driving a C function table means calling through raw function pointers. Each block says which
 //! part of the `abi` contract makes it sound.
@@ -36,9 +42,13 @@ mod call;
 mod findings;
 mod header;
 mod plugin;
+#[cfg(feature = "requests")]
+mod requests;
 mod views;
 
 pub use call::CallError;
-pub use findings::{packages, whole_file};
+pub use findings::{packages, scan_one_layer, whole_file};
 pub use header::{check_header, HeaderError};
 pub use plugin::{Instance, Plugin, Session};
+#[cfg(feature = "requests")]
+pub use requests::path_selector;
