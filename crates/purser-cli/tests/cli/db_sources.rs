@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use purser_vulndb::{Database, Match, PackageQuery};
-use serde_json::Value;
 
-use crate::support::{code, describe, purser};
+use crate::support::{code, db_info_json, describe, purser};
 
 /// An archive of the shared advisory data, as a string argument.
 fn archive(name: &str) -> String {
@@ -93,13 +92,7 @@ fn find<'a>(matches: &'a [Match], id: &str) -> Option<&'a Match> {
 
 #[test]
 fn db_info_lists_each_source_with_its_records() {
-    let output = purser()
-        .args(["db", "info", "--format", "json", "--db"])
-        .arg(database())
-        .output()
-        .expect("purser runs");
-    assert_eq!(code(&output), 0, "{}", describe(&output));
-    let info: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let info = db_info_json(database());
     let sources: Vec<(&str, u64)> = info["sources"]
         .as_array()
         .expect("sources")

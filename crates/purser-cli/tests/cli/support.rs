@@ -128,6 +128,18 @@ pub fn inventory_json(image: &Path, plugins: &Path) -> (serde_json::Value, Outpu
     (report, output)
 }
 
+/// `purser db info --format json` of the database at `database`, after checking it exited 0.
+pub fn db_info_json(database: &Path) -> serde_json::Value {
+    let output = purser()
+        .args(["db", "info", "--format", "json", "--db"])
+        .arg(database)
+        .output()
+        .expect("purser runs");
+    assert_eq!(code(&output), 0, "{}", describe(&output));
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("db info printed no JSON ({error}): {}", describe(&output)))
+}
+
 /// The process's exit code.
 pub fn code(output: &Output) -> i32 {
     output.status.code().expect("exited normally")

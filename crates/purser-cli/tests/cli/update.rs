@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::support::{code, describe, purser};
+use crate::support::{code, db_info_json, describe, purser};
 
 /// What the server knows: the files, whether to fail, and how many full bodies it sent.
 struct Served {
@@ -158,11 +158,6 @@ fn updates_download_only_what_changed_and_failures_keep_the_old_database() {
 
     let offline = update("http://127.0.0.1:9", &db, &["--offline"]);
     assert_eq!(code(&offline), 0, "{}", describe(&offline));
-    let info = purser()
-        .args(["db", "info", "--format", "json", "--db"])
-        .arg(&db)
-        .output()
-        .expect("purser runs");
-    let info: serde_json::Value = serde_json::from_slice(&info.stdout).expect("JSON");
+    let info = db_info_json(&db);
     assert_eq!(info["sources"].as_array().map(Vec::len), Some(2), "{info}");
 }

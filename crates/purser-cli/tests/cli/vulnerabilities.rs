@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::support::{code, describe, fixture, plugin_dir, purser, DPKG, OS_RELEASE, PYTHON};
+use crate::support::{
+    code, db_info_json, describe, fixture, plugin_dir, purser, DPKG, OS_RELEASE, PYTHON,
+};
 
 /// The repository's `fixtures/advisories`.
 fn advisories() -> PathBuf {
@@ -154,13 +156,7 @@ fn the_fixture_image_has_exactly_the_expected_vulnerabilities() {
 
 #[test]
 fn db_info_describes_the_sources() {
-    let output = purser()
-        .args(["db", "info", "--format", "json", "--db"])
-        .arg(database())
-        .output()
-        .expect("purser runs");
-    assert_eq!(code(&output), 0, "{}", describe(&output));
-    let info: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let info = db_info_json(database());
     assert_eq!(info["built_at"], "2025-12-04T00:00:00Z");
     let records: Vec<u64> = info["sources"]
         .as_array()
