@@ -467,23 +467,8 @@ fn real_skopeo_from_debian() {
 
 #[test]
 fn go_mod_fixtures_of_the_peers() {
-    let read = |name: &str| {
-        let path = format!("{}/testdata/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
-    };
-    let analyze = |name: &str| {
-        let contents = read(name);
-        let mut file = input("src/go.mod", &contents);
-        file.mode = 0o644;
-        let mut findings = Vec::new();
-        GoAnalyzer
-            .analyze_file(&mut (), &file, &mut findings)
-            .expect("never fails");
-        findings
-    };
-
     assert_eq!(
-        names(&analyze("trivy-replaced.mod")),
+        names(&go_mod_findings("trivy-replaced.mod")),
         [
             pair(
                 "github.com/aquasecurity/go-dep-parser",
@@ -492,7 +477,7 @@ fn go_mod_fixtures_of_the_peers() {
             pair("golang.org/x/xerrors", "v0.0.0-20200804184101-5ec99f83aff1"),
         ]
     );
-    let normal = analyze("trivy-normal.mod");
+    let normal = go_mod_findings("trivy-normal.mod");
     assert_eq!(normal.len(), 5);
     let indirect: Vec<bool> = packages(&normal)
         .map(|package| package.metadata.contains_key("indirect"))
@@ -500,18 +485,18 @@ fn go_mod_fixtures_of_the_peers() {
     assert_eq!(indirect, [false, true, true, true, true]);
 
     assert_eq!(
-        names(&analyze("scalibr-replace-mixed.mod")),
+        names(&go_mod_findings("scalibr-replace-mixed.mod")),
         [
             pair("example.com/fork/net", "v1.4.5"),
             pair("golang.org/x/net", "v0.5.6")
         ]
     );
-    let relative = analyze("syft-relative-replace.mod");
+    let relative = go_mod_findings("syft-relative-replace.mod");
     let relative: Vec<&Package> = packages(&relative).collect();
     assert_eq!(relative[0].name, "github.com/aws/aws-sdk-go-v2");
     assert_eq!(relative[0].metadata["replaced_by_path"], "../../../");
 
-    let many = analyze("syft-many-packages.mod");
+    let many = go_mod_findings("syft-many-packages.mod");
     assert_eq!(
         names(&many),
         [
@@ -533,7 +518,10 @@ fn go_mod_fixtures_of_the_peers() {
             pair("github.com/go-test/deep", "v1.0.6"),
         ]
     );
-    assert_eq!(names(&analyze("scalibr-indirect-packages.mod")).len(), 5);
+    assert_eq!(
+        names(&go_mod_findings("scalibr-indirect-packages.mod")).len(),
+        5
+    );
 }
 
 /// The findings for `testdata/<name>` read as a `go.mod`.
