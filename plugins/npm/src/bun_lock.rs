@@ -77,16 +77,7 @@ pub fn read_bun_lock(path: &str, contents: &[u8]) -> LockReading {
         package.metadata.insert("lock_key".into(), key.clone());
         reading.packages.push(package);
     }
-    if !skipped.is_empty() {
-        reading.diagnostics.push(Diagnostic::warning(
-            path,
-            format!(
-                "{} entries of `packages` name no package and version ({}); skipped",
-                skipped.len(),
-                skipped.join(", ")
-            ),
-        ));
-    }
+    reading.warn_unnamed_entries(path, &skipped);
     reading
 }
 

@@ -119,6 +119,26 @@ pub struct LockReading {
     pub diagnostics: Vec<purser_plugin_api::Diagnostic>,
 }
 
+impl LockReading {
+    /// Warns, naming the lock at `path`, of the `packages` entries that named no package and
+    /// version, listed by key (`skipped`); nothing when there are none.
+    pub(crate) fn warn_unnamed_entries(&mut self, path: &str, skipped: &[impl AsRef<str>]) {
+        if skipped.is_empty() {
+            return;
+        }
+        let keys: Vec<&str> = skipped.iter().map(AsRef::as_ref).collect();
+        self.diagnostics
+            .push(purser_plugin_api::Diagnostic::warning(
+                path,
+                format!(
+                    "{} entries of `packages` name no package and version ({}); skipped",
+                    keys.len(),
+                    keys.join(", ")
+                ),
+            ));
+    }
+}
+
 /// What the lock readers' unit tests compare.
 #[cfg(test)]
 impl LockReading {

@@ -111,16 +111,7 @@ fn read_document(path: &str, lock: &Yaml, reading: &mut LockReading) {
         package.metadata.insert("lock_key".into(), key);
         reading.packages.push(package);
     }
-    if !skipped.is_empty() {
-        reading.diagnostics.push(Diagnostic::warning(
-            path,
-            format!(
-                "{} entries of `packages` name no package and version ({}); skipped",
-                skipped.len(),
-                skipped.join(", ")
-            ),
-        ));
-    }
+    reading.warn_unnamed_entries(path, &skipped);
 }
 
 /// The document pnpm 10 writes for its own installation: importers holding only the package
