@@ -144,9 +144,22 @@ fn public_good() -> TrustedRoot {
     TrustedRoot::public_good().expect("the bundled root")
 }
 
-/// The bundled public-good root as JSON, to be edited into a hostile one.
-fn public_good_json() -> Value {
-    serde_json::from_str(&text("trust/sigstore-public-good.trusted_root.json")).expect("JSON")
+/// The bundled public-good root changed by `edit` on its JSON, named `name`.
+fn edited_public_good(name: &str, edit: impl FnOnce(&mut Value)) -> TrustedRoot {
+    let mut root: Value =
+        serde_json::from_str(&text("trust/sigstore-public-good.trusted_root.json")).expect("JSON");
+    edit(&mut root);
+    TrustedRoot::from_json(name, &root.to_string()).expect("root")
+}
+
+/// The cosign-era bundle verified against `root`, requiring the image it attests.
+fn verify_cosign_era_bundle(root: TrustedRoot) -> Verdict {
+    verify_bundle(
+        "v1.4.0.json",
+        text(COSIGN_ERA_BUNDLE),
+        &requiring_subject(COSIGN_ERA_IMAGE),
+        root,
+    )
 }
 
 /// A policy the conformance suite's DSSE bundles satisfy: their subject, signed by the beacon.
@@ -565,22 +578,16 @@ fn a_certificate_expired_at_the_timestamp_authority_time_is_refused() {
 #[test]
 fn a_cosign_era_entry_logged_before_any_trusted_authority_is_refused() {
     // The bundled root with its Fulcio authorities valid only from 2030 on.
-    let mut root = public_good_json();
-    for authority in root["certificateAuthorities"]
-        .as_array_mut()
-        .expect("authorities")
-    {
-        authority["validFor"] = json!({"start": "2030-01-01T00:00:00Z"});
-    }
-    let root = TrustedRoot::from_json("future-root.json", &root.to_string()).expect("root");
-    let bundle = text(COSIGN_ERA_BUNDLE);
+    let root = edited_public_good("future-root.json", |root| {
+        for authority in root["certificateAuthorities"]
+            .as_array_mut()
+            .expect("authorities")
+        {
+            authority["validFor"] = json!({"start": "2030-01-01T00:00:00Z"});
+        }
+    });
 
-    let verdict = verify_bundle(
-        "v1.4.0.json",
-        bundle,
-        &requiring_subject(COSIGN_ERA_IMAGE),
-        root,
-    );
+    let verdict = verify_cosign_era_bundle(root);
     let (check, message) = failure(&verdict);
     assert_eq!(check, CheckName::Sigstore);
     assert!(
@@ -641,17 +648,9 @@ fn a_keyless_bundle_whose_payload_is_not_in_toto_is_a_format_failure() {
 #[test]
 fn a_cosign_era_certificate_logged_by_an_untrusted_ct_log_is_refused() {
     // The bundled root without its CT logs: the certificate's SCT names a log it does not list.
-    let mut root = public_good_json();
-    root["ctlogs"] = json!([]);
-    let root = TrustedRoot::from_json("no-ct-logs.json", &root.to_string()).expect("root");
-    let bundle = text(COSIGN_ERA_BUNDLE);
+    let root = edited_public_good("no-ct-logs.json", |root| root["ctlogs"] = json!([]));
 
-    let verdict = verify_bundle(
-        "v1.4.0.json",
-        bundle,
-        &requiring_subject(COSIGN_ERA_IMAGE),
-        root,
-    );
+    let verdict = verify_cosign_era_bundle(root);
     let (check, message) = failure(&verdict);
     assert_eq!(check, CheckName::Sigstore);
     assert!(
@@ -670,9 +669,9 @@ fn a_cosign_era_certificate_logged_by_an_untrusted_ct_log_is_refused() {
 #[test]
 fn a_bundle_certificate_logged_by_an_untrusted_ct_log_is_refused() {
     // The bundled root with Rekor's keys in place of its CT logs: real keys, the wrong logs.
-    let mut root = public_good_json();
-    root["ctlogs"] = root["tlogs"].clone();
-    let root = TrustedRoot::from_json("wrong-ct-logs.json", &root.to_string()).expect("root");
+    let root = edited_public_good("wrong-ct-logs.json", |root| {
+        root["ctlogs"] = root["tlogs"].clone();
+    });
     let bundle = conformance("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json");
     let policy = conformance_signer_policy();
 
