@@ -16,8 +16,10 @@
 //! identifier, else by `<vendor>/<package>/<name>`; files of several packages naming the same
 //! CVE merge into one advisory. The package (from `reference`, else the path) is a `Packagist`
 //! package; each branch's `versions` list is one affected range, ordered by Composer's rules.
-//! A branch whose range cannot be expressed (`> V` as its lower end) is skipped with
-//! [`SkipReason::UnexpressibleRange`]. The earliest branch `time` becomes the publication date.
+//! A branch starting just after a version (`>V` as its lower end) starts with
+//! [`crate::RangeEvent::IntroducedAfter`]; a branch whose constraints cannot be read is skipped
+//! with [`SkipReason::UnexpressibleRange`]. The earliest branch `time` becomes the publication
+//! date.
 
 use std::collections::BTreeMap;
 
@@ -178,7 +180,7 @@ fn branch_events(constraints: &[String]) -> Result<Option<Vec<crate::RangeEvent>
         intervals.push(interval);
     }
     match intersect(&intervals, Scheme::Composer)? {
-        Some(interval) => affected_events(&interval).map(Some),
+        Some(interval) => Ok(Some(affected_events(&interval))),
         None => Ok(None),
     }
 }
@@ -201,6 +203,9 @@ branches:
     1.x:
         time:     2015-08-06 22:08:00
         versions: ['>1.0', '<1.3']
+    0.x:
+        time:     2015-08-06 22:08:00
+        versions: ['!=0.9']
 reference: composer://cakephp/cakephp
 ";
 
@@ -214,22 +219,29 @@ reference: composer://cakephp/cakephp
         let affected = &advisory.affected[0];
         assert_eq!(affected.ecosystem.name, "Packagist");
         assert_eq!(affected.package, "cakephp/cakephp");
-        assert_eq!(affected.ranges.len(), 2);
+        assert_eq!(affected.ranges.len(), 3);
         assert_eq!(
             affected.ranges[0].events,
+            [
+                RangeEvent::IntroducedAfter("1.0".into()),
+                RangeEvent::Fixed("1.3".into())
+            ]
+        );
+        assert_eq!(
+            affected.ranges[1].events,
             [
                 RangeEvent::Introduced("2.6.0".into()),
                 RangeEvent::Fixed("2.6.11".into())
             ]
         );
         assert_eq!(
-            affected.ranges[1].events,
+            affected.ranges[2].events,
             [
                 RangeEvent::Introduced("2.7.0".into()),
                 RangeEvent::LastAffected("2.7.1".into())
             ]
         );
-        assert_eq!(read.skipped.len(), 1);
+        assert_eq!(read.skipped.len(), 1, "`!=` is not a range");
         assert_eq!(read.skipped[0].reason, SkipReason::UnexpressibleRange);
     }
 

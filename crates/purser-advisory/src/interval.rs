@@ -4,10 +4,10 @@
 //!
 //! OSV events can say "from V on" ([`RangeEvent::Introduced`]), "before V"
 //! ([`RangeEvent::Fixed`]) and "up to and including V" ([`RangeEvent::LastAffected`]), but not
-//! "after V". So an affected interval with an open lower bound (`> 1.2`), or a safe interval
-//! with a closed upper bound (`<= 1.2` unaffected) followed by affected versions, cannot be
-//! written as events; the functions here say so with an error and the readers skip that range
-//! with a counted warning.
+//! "after V". An affected interval with an open lower bound (`> 1.2`), or a safe interval with a
+//! closed upper bound (`<= 1.2` unaffected) followed by affected versions, needs that bound: it
+//! becomes Purser's own [`RangeEvent::IntroducedAfter`], so every interval these sources write
+//! has events.
 
 use std::cmp::Ordering;
 
@@ -153,24 +153,16 @@ fn tighter_upper(a: Bound, b: Bound, scheme: Scheme) -> Result<Bound, String> {
     })
 }
 
-/// The events of one affected interval.
-///
-/// # Errors
-///
-/// A message when the interval has an open lower bound (`> V`), which no OSV event expresses.
-pub(crate) fn affected_events(interval: &Interval) -> Result<Vec<RangeEvent>, String> {
+/// The events of one affected interval; an open lower bound (`> V`) becomes
+/// [`RangeEvent::IntroducedAfter`].
+pub(crate) fn affected_events(interval: &Interval) -> Vec<RangeEvent> {
     let mut events = Vec::with_capacity(2);
     match &interval.lower {
         None => events.push(RangeEvent::Introduced("0".to_owned())),
         Some(bound) if bound.inclusive => {
             events.push(RangeEvent::Introduced(bound.version.clone()))
         }
-        Some(bound) => {
-            return Err(format!(
-                "affected versions above {} (exclusive) have no OSV event",
-                bound.version
-            ))
-        }
+        Some(bound) => events.push(RangeEvent::IntroducedAfter(bound.version.clone())),
     }
 
     match &interval.upper {
@@ -180,7 +172,7 @@ pub(crate) fn affected_events(interval: &Interval) -> Result<Vec<RangeEvent>, St
         }
         Some(bound) => events.push(RangeEvent::Fixed(bound.version.clone())),
     }
-    Ok(events)
+    events
 }
 
 /// The events of every version outside the `safe` intervals (a source's patched and
@@ -188,9 +180,9 @@ pub(crate) fn affected_events(interval: &Interval) -> Result<Vec<RangeEvent>, St
 ///
 /// # Errors
 ///
-/// A message when bounds cannot be ordered under `scheme`, or when versions become affected
-/// again just after a closed upper bound (`<= V` safe, later versions not), which no OSV event
-/// expresses.
+/// A message when bounds cannot be ordered under `scheme`. Versions affected again just after a
+/// closed upper bound (`<= V` safe, later versions not) start with
+/// [`RangeEvent::IntroducedAfter`].
 pub(crate) fn complement_events(
     safe: &[Interval],
     scheme: Scheme,
@@ -213,10 +205,7 @@ pub(crate) fn complement_events(
         match &interval.upper {
             None => break,
             Some(bound) if bound.inclusive => {
-                return Err(format!(
-                    "versions affected again after {} (inclusive) have no OSV event",
-                    bound.version
-                ))
+                events.push(RangeEvent::IntroducedAfter(bound.version.clone()))
             }
             Some(bound) => events.push(RangeEvent::Introduced(bound.version.clone())),
         }
@@ -352,8 +341,19 @@ mod tests {
         let events = complement_events(&safe, Scheme::RubyGems).expect("expressible");
         assert_eq!(events, [introduced("1.2"), fixed("1.5")]);
 
-        let closed = [Interval::from_operator("<=", "1.2").expect("operator")];
-        assert!(complement_events(&closed, Scheme::RubyGems).is_err());
+        // nokogiri CVE-2022-23476: unaffected "<= 1.13.7", patched ">= 1.13.10".
+        let closed = [
+            Interval::from_operator("<=", "1.13.7").expect("operator"),
+            Interval::from_operator(">=", "1.13.10").expect("operator"),
+        ];
+        let events = complement_events(&closed, Scheme::RubyGems).expect("expressible");
+        assert_eq!(
+            events,
+            [
+                RangeEvent::IntroducedAfter("1.13.7".to_owned()),
+                fixed("1.13.10")
+            ]
+        );
         assert_eq!(
             complement_events(&[], Scheme::RubyGems),
             Ok(vec![introduced("0")])
@@ -379,8 +379,7 @@ mod tests {
         let events = affected_events(&Interval {
             lower: Some(Bound::closed("2.0.0")),
             upper: Some(Bound::closed("2.0.18")),
-        })
-        .expect("expressible");
+        });
         assert_eq!(
             events,
             [
@@ -390,8 +389,15 @@ mod tests {
         );
         assert_eq!(
             affected_events(&Interval::everything()),
-            Ok(vec![introduced("0")])
+            vec![introduced("0")]
         );
-        assert!(affected_events(&Interval::from_operator(">", "1").expect("operator")).is_err());
+        let after = Interval {
+            lower: Some(Bound::open("1.0")),
+            upper: Some(Bound::open("1.3")),
+        };
+        assert_eq!(
+            affected_events(&after),
+            [RangeEvent::IntroducedAfter("1.0".to_owned()), fixed("1.3")]
+        );
     }
 }

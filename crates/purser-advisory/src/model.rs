@@ -1,8 +1,9 @@
 //! The normalised advisory model every source is read into.
 //!
 //! It follows the OSV schema (<https://ossf.github.io/osv-schema/>) closely, because OSV can
-//! express what the other sources say; the additions are the fields distributions keep that OSV
-//! has no place for (a status such as `will_not_fix`, an urgency).
+//! express most of what the other sources say; the additions are the fields distributions keep
+//! that OSV has no place for (a status such as `will_not_fix`, an urgency) and one range event,
+//! [`RangeEvent::IntroducedAfter`], for sources that start a range just after a version.
 
 use std::fmt;
 
@@ -175,6 +176,11 @@ pub enum RangeKind {
 pub enum RangeEvent {
     /// Vulnerable from this version on (`0` means from the start).
     Introduced(String),
+    /// Vulnerable from just after this version on: the version itself is not, every later one
+    /// is (an exclusive lower bound, `> 1.2`). Purser's extension beyond OSV, whose events have
+    /// no such bound; only readers of sources that write `>` bounds (RubySec, FriendsOfPHP,
+    /// Victims) emit it, and it never appears in OSV data.
+    IntroducedAfter(String),
     /// Not vulnerable from this version on.
     Fixed(String),
     /// Vulnerable up to and including this version.

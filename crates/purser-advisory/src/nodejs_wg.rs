@@ -99,7 +99,7 @@ pub fn parse_nodejs_wg(file: &str, bytes: &[u8]) -> Result<FileRead, String> {
     let vulnerable = record.vulnerable_versions.as_deref().unwrap_or("*");
     let mut ranges = Vec::new();
     for alternative in npm_range(vulnerable) {
-        match alternative.and_then(|interval| affected_events(&interval)) {
+        match alternative.map(|interval| affected_events(&interval)) {
             Ok(events) => ranges.push(VersionRange {
                 kind: RangeKind::Semver,
                 repo: None,

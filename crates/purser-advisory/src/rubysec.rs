@@ -16,8 +16,10 @@
 //! `OSVDB-...`), with the CVE, GHSA and OSVDB identifiers as aliases; files of different gems
 //! with the same name merge into one advisory. The gem is a `RubyGems` package. RubySec lists
 //! the safe versions, so the affected range is every version outside the patched and
-//! unaffected requirements, ordered by RubyGems' rules. `cvss_v2`/`cvss_v3`/`cvss_v4` are base
-//! scores without vectors; they are kept as scores whose vector is the number.
+//! unaffected requirements, ordered by RubyGems' rules; versions affected again just after an
+//! unaffected `<= V` start with [`crate::RangeEvent::IntroducedAfter`]. `cvss_v2`/`cvss_v3`/
+//! `cvss_v4` are base scores without vectors; they are kept as scores whose vector is the
+//! number.
 //!
 //! `rubies/<engine>/*.yml` describe Ruby interpreters (`engine: ruby`, `jruby`, ...), which are
 //! not gems: they are skipped with [`SkipReason::Runtime`]; the interpreter in an image is
@@ -385,9 +387,24 @@ related:
     }
 
     #[test]
+    fn affected_again_after_a_closed_bound() {
+        // rack CVE-2018-16470: unaffected "<= 2.0.3", patched ">= 2.0.6".
+        let yaml = "gem: rack\ncve: 2018-16470\npatched_versions:\n  - \">= 2.0.6\"\nunaffected_versions:\n  - \"<= 2.0.3\"\n";
+        let read = parse_rubysec("gems/rack/CVE-2018-16470.yml", yaml.as_bytes()).expect("valid");
+        assert!(read.skipped.is_empty(), "{:?}", read.skipped);
+        assert_eq!(
+            read.advisories[0].affected[0].ranges[0].events,
+            [
+                RangeEvent::IntroducedAfter("2.0.3".into()),
+                RangeEvent::Fixed("2.0.6".into())
+            ]
+        );
+    }
+
+    #[test]
     fn unexpressible_and_runtime_records_are_skipped() {
-        let closed = "gem: x\ncve: 2019-1\nunaffected_versions:\n  - \"<= 1.4.0\"\n";
-        let read = parse_rubysec("gems/x/CVE-2019-1.yml", closed.as_bytes()).expect("valid");
+        let excluded = "gem: x\ncve: 2019-1\nunaffected_versions:\n  - \"!= 1.4.0\"\n";
+        let read = parse_rubysec("gems/x/CVE-2019-1.yml", excluded.as_bytes()).expect("valid");
         assert!(read.advisories.is_empty());
         assert_eq!(read.skipped[0].reason, SkipReason::UnexpressibleRange);
         assert_eq!(read.skipped[0].record.as_deref(), Some("CVE-2019-1"));

@@ -1,5 +1,5 @@
 //! What a reader leaves out on purpose: records that describe no package of a matchable
-//! ecosystem, and version ranges that OSV events cannot express. Each is counted per reason in
+//! ecosystem, and version ranges the model's events cannot express. Each is counted per reason in
 //! [`crate::SourceSummary::skipped`]; none is a [`crate::RecordProblem`], because the record
 //! was read correctly.
 
@@ -13,9 +13,10 @@ pub enum SkipReason {
     /// package of the source's ecosystem; runtimes in images are matched through their
     /// distribution packages.
     Runtime,
-    /// A version range that OSV's events cannot express (affected versions starting just
-    /// after a version, a `!=` requirement, a requirement that does not parse). The package's
-    /// other ranges are kept; a package left with none is dropped.
+    /// A version range the model's events cannot express (a `!=` requirement, a requirement
+    /// that does not parse, bounds the scheme cannot order). Affected versions starting just
+    /// after a version are expressed, with [`crate::RangeEvent::IntroducedAfter`]. The
+    /// package's other ranges are kept; a package left with none is dropped.
     UnexpressibleRange,
     /// A distribution status line for a release with no version number in this reader's table
     /// (Ubuntu `upstream`, `devel`, snaps, or a codename newer than the table).

@@ -21,7 +21,9 @@
 //! series after a comma that the version must start with (`<=2.7.12,2` is 2.x up to and
 //! including 2.7.12), ordered by the ecosystem's rules. `fixedin` repeats the same boundaries
 //! from the other side and is not read, so ranges end with the last affected version. An item
-//! starting just after a version (`>V`) is skipped with [`SkipReason::UnexpressibleRange`].
+//! starting just after a version (`>V`) starts with [`RangeEvent::IntroducedAfter`]; an item
+//! whose operator, version or series cannot be read is skipped with
+//! [`SkipReason::UnexpressibleRange`].
 //! `cvss_v2`/`cvss_v3` are base scores without vectors, kept as RubySec's are.
 
 use purser_version::Scheme;
@@ -196,7 +198,7 @@ fn range_events(item: &str, scheme: Scheme) -> Result<Option<Vec<RangeEvent>>, S
         parts.push(series_interval(series)?);
     }
     match intersect(&parts, scheme)? {
-        Some(interval) => affected_events(&interval).map(Some),
+        Some(interval) => Ok(Some(affected_events(&interval))),
         None => Ok(None),
     }
 }
@@ -294,11 +296,11 @@ affected:
 
     #[test]
     fn python_entries_exact_versions_and_skips() {
-        let yaml = "cve: 2014-1829\ntitle: t\naffected:\n    - name: requests\n      version:\n        - \"<=2.2.1\"\n        - \"==0.1.0\"\n        - \">1.0,1\"\n";
+        let yaml = "cve: 2014-1829\ntitle: t\naffected:\n    - name: requests\n      version:\n        - \"<=2.2.1\"\n        - \"==0.1.0\"\n        - \">1.0,1\"\n        - \"<=2.0,x\"\n";
         let read = parse_victims("database/python/2014/1829.yaml", yaml.as_bytes()).expect("valid");
         let requests = &read.advisories[0].affected[0];
         assert_eq!(requests.ecosystem.name, "PyPI");
-        assert_eq!(requests.ranges.len(), 2);
+        assert_eq!(requests.ranges.len(), 3);
         assert_eq!(
             requests.ranges[1].events,
             [
@@ -306,7 +308,14 @@ affected:
                 RangeEvent::LastAffected("0.1.0".into())
             ]
         );
-        assert_eq!(read.skipped.len(), 1);
+        assert_eq!(
+            requests.ranges[2].events,
+            [
+                RangeEvent::IntroducedAfter("1.0".into()),
+                RangeEvent::Fixed("2".into())
+            ]
+        );
+        assert_eq!(read.skipped.len(), 1, "the series x is not a number");
         assert_eq!(read.skipped[0].reason, SkipReason::UnexpressibleRange);
     }
 

@@ -43,8 +43,8 @@ fn rubysec_archive() {
     assert_eq!(read.name, "rubysec");
     assert!(read.problems.is_empty(), "{:?}", read.problems);
 
-    // 1,234 gem files; files of several gems with one identifier merge, and a few ranges have
-    // no OSV form.
+    // 1,234 gem files; files of several gems with one identifier merge. The 13 gems affected
+    // again just after an unaffected `<= V` were skipped before `introduced after` existed.
     let gems: usize = read.advisories.iter().map(|a| a.affected.len()).sum();
     let unexpressible = skipped(&read, "version range OSV events cannot express");
     let nothing_affected = skipped(&read, "no version is affected");
@@ -54,8 +54,8 @@ fn rubysec_archive() {
         "{:?}",
         read.skipped
     );
-    assert_eq!(read.advisories.len(), 1162);
-    assert_eq!((gems, unexpressible, nothing_affected), (1219, 13, 2));
+    assert_eq!(read.advisories.len(), 1173);
+    assert_eq!((gems, unexpressible, nothing_affected), (1232, 0, 2));
     assert_eq!(
         skipped(&read, "advisory for a language runtime, not a package"),
         147
@@ -92,6 +92,17 @@ fn rubysec_archive() {
     .collect();
     assert_eq!(rack.ranges[0].events, expected);
 
+    // rack CVE-2018-16470: unaffected "<= 2.0.3", patched ">= 2.0.6"; 2.0.4 and 2.0.5 are
+    // affected.
+    let rack = package(advisory(&read, "CVE-2018-16470"), "rack");
+    assert_eq!(
+        rack.ranges[0].events,
+        [
+            RangeEvent::IntroducedAfter("2.0.3".into()),
+            RangeEvent::Fixed("2.0.6".into())
+        ]
+    );
+
     // nokogiri CVE-2022-24836 (GHSA-crjr-9rc5-ghw8): patched ">= 1.13.4".
     let nokogiri = advisory(&read, "CVE-2022-24836");
     assert!(nokogiri
@@ -116,11 +127,12 @@ fn friendsofphp_archive() {
     .expect("archive opens");
     assert!(read.problems.is_empty(), "{:?}", read.problems);
 
-    // 1,592 files; several packages naming one CVE merge, and three files hold only a branch
-    // that starts just after a version (`>3.2`), which OSV events cannot say.
+    // 1,592 files; several packages naming one CVE merge. The 7 branches starting just after a
+    // version (`>3.2`), three of them the only branch of their file, were skipped before
+    // `introduced after` existed.
     let packages: usize = read.advisories.iter().map(|a| a.affected.len()).sum();
-    assert_eq!((read.advisories.len(), packages), (1198, 1589));
-    assert_eq!(skipped(&read, "version range OSV events cannot express"), 7);
+    assert_eq!((read.advisories.len(), packages), (1200, 1592));
+    assert_eq!(skipped(&read, "version range OSV events cannot express"), 0);
     assert!(read
         .advisories
         .iter()
@@ -137,6 +149,16 @@ fn friendsofphp_archive() {
             ]),
         "{:?}",
         twig.ranges
+    );
+
+    // drupal/core CVE-2019-6342, branch 8.7.x: >8.7.3, <8.7.5.
+    let drupal = package(advisory(&read, "CVE-2019-6342"), "drupal/core");
+    assert_eq!(
+        drupal.ranges[0].events,
+        [
+            RangeEvent::IntroducedAfter("8.7.3".into()),
+            RangeEvent::Fixed("8.7.5".into())
+        ]
     );
 }
 

@@ -63,7 +63,8 @@ fn tiny_database(path: &Path) {
 }
 
 /// The versions an affected entry names, as a scanner would find them installed: the range
-/// bounds (`introduced` other than the start, `fixed`, `last_affected`) and listed versions.
+/// bounds (`introduced` other than the start, `introduced after`, `fixed`, `last_affected`) and
+/// listed versions.
 fn versions_named(affected: &Affected) -> Vec<&str> {
     let mut versions: Vec<&str> = affected
         .ranges
@@ -75,9 +76,9 @@ fn versions_named(affected: &Affected) -> Vec<&str> {
                 Some(version.as_str())
             }
             RangeEvent::Introduced(_) | RangeEvent::Limit(_) => None,
-            RangeEvent::Fixed(version) | RangeEvent::LastAffected(version) => {
-                Some(version.as_str())
-            }
+            RangeEvent::IntroducedAfter(version)
+            | RangeEvent::Fixed(version)
+            | RangeEvent::LastAffected(version) => Some(version.as_str()),
         })
         .collect();
     versions.extend(affected.versions.iter().map(String::as_str));

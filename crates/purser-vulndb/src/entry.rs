@@ -295,8 +295,12 @@ impl<'a> RangeView<'a> {
     /// The events, in stored order, without their versions.
     pub(crate) fn events(&self) -> impl Iterator<Item = Result<StoredEvent, Corruption>> + 'a {
         self.events.chunks_exact(EVENT_RECORD_LEN).map(|record| {
-            let kind = EventKind::from_code(record[0])
-                .ok_or_else(|| Corruption(format!("unknown range event kind {}", record[0])))?;
+            let kind = EventKind::from_code(record[0]).ok_or_else(|| {
+                Corruption(format!(
+                    "unknown range event kind {} (written by a newer Purser, or damaged)",
+                    record[0]
+                ))
+            })?;
             let mut cursor = Section::new(SectionId::Entries, &record[1..]).cursor(0);
             Ok(StoredEvent {
                 kind,

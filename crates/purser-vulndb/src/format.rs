@@ -47,6 +47,13 @@
 //! ranks index (`u8`, [`UNRANKED_RANGE`] for none), event count (`u32`) and per event
 //! ([`EVENT_RECORD_LEN`] bytes) its kind (`u8`), rank (`u32`) and version (string ref).
 //!
+//! Event kinds: 0 `introduced`, 1 `fixed`, 2 `last_affected`, 3 `limit` (OSV's), and 4
+//! `introduced after`, Purser's exclusive lower bound (a range starting just after its version),
+//! added to schema 2 before any release. A reader meets a kind byte only when it evaluates that
+//! range, so it refuses an unknown kind there, as a corrupt file, rather than at open: readers
+//! built before kind 4 existed fail such a lookup with "unknown range event kind 4" instead of
+//! answering without the range.
+//!
 //! A range with a list has its events sorted at build time as OSV's evaluation orders them, and
 //! each event's rank is its version's index in the list ([`ZERO_RANK`] for `introduced: "0"`).
 //! A range the builder could not sort (no scheme for its kind, or a version the scheme rejects)

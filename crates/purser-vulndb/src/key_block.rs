@@ -135,6 +135,7 @@ fn rank_range<'a>(range: SortedRange<'a>, breakpoints: &KeyBreakpoints<'_>) -> R
 fn event(event: &RangeEvent) -> Event<'_> {
     let (kind, version) = match event {
         RangeEvent::Introduced(version) => (EventKind::Introduced, version),
+        RangeEvent::IntroducedAfter(version) => (EventKind::IntroducedAfter, version),
         RangeEvent::Fixed(version) => (EventKind::Fixed, version),
         RangeEvent::LastAffected(version) => (EventKind::LastAffected, version),
         RangeEvent::Limit(version) => (EventKind::Limit, version),

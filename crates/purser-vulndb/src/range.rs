@@ -5,6 +5,14 @@
 //! turns it off, a `last_affected` strictly below it turns it off. A range with `limit` events
 //! affects only versions below at least one limit. Several introduced/fixed pairs in one range
 //! work because the walk keeps only the state after the last event at or below the version.
+//!
+//! Purser adds one event OSV does not have, `introduced after` (from
+//! [`purser_advisory::RangeEvent::IntroducedAfter`]): strictly below the version it turns the
+//! range on, so the version itself is not affected and the next one is. Like `last_affected`, it
+//! acts just after its version, so at one version the events sort `introduced`, `fixed` (both at
+//! it), then `introduced after`, `last_affected` (both just after it): each pair opening before
+//! closing, so `fixed 1.2, introduced after 1.2` affects what follows 1.2 and `introduced after
+//! 1.2, last_affected 1.2` affects nothing.
 
 use std::cmp::Ordering;
 use std::fmt::Write;
@@ -18,6 +26,8 @@ pub(crate) enum EventKind {
     Fixed,
     LastAffected,
     Limit,
+    /// Purser's exclusive lower bound, not an OSV event.
+    IntroducedAfter,
 }
 
 impl EventKind {
@@ -28,6 +38,7 @@ impl EventKind {
             EventKind::Fixed => 1,
             EventKind::LastAffected => 2,
             EventKind::Limit => 3,
+            EventKind::IntroducedAfter => 4,
         }
     }
 
@@ -38,28 +49,34 @@ impl EventKind {
             1 => Some(EventKind::Fixed),
             2 => Some(EventKind::LastAffected),
             3 => Some(EventKind::Limit),
+            4 => Some(EventKind::IntroducedAfter),
             _ => None,
         }
     }
 
-    /// OSV's name for the event.
+    /// OSV's name for the event, and Purser's for `introduced after`, as reasons show them.
     pub(crate) fn name(self) -> &'static str {
         match self {
             EventKind::Introduced => "introduced",
             EventKind::Fixed => "fixed",
             EventKind::LastAffected => "last_affected",
             EventKind::Limit => "limit",
+            EventKind::IntroducedAfter => "introduced after",
         }
     }
 
-    /// Order among events at the same version: opening before closing, so `introduced X,
-    /// fixed X` affects nothing and `introduced X, last_affected X` affects exactly X.
+    /// Order among events at the same version: those acting at it (`introduced`, `fixed`)
+    /// before those acting just after it (`introduced after`, `last_affected`), and in each pair
+    /// opening before closing. So `introduced X, fixed X` affects nothing, `introduced X,
+    /// last_affected X` affects exactly X, and `fixed X, introduced after X` reopens the range
+    /// above X. `limit` is not part of the walk.
     fn tie_rank(self) -> u8 {
         match self {
             EventKind::Introduced => 0,
-            EventKind::LastAffected => 1,
-            EventKind::Fixed => 2,
-            EventKind::Limit => 3,
+            EventKind::Fixed => 1,
+            EventKind::IntroducedAfter => 2,
+            EventKind::LastAffected => 3,
+            EventKind::Limit => 4,
         }
     }
 }
@@ -140,8 +157,9 @@ pub(crate) fn contains(scheme: Scheme, version: &str, sorted: &[Event<'_>]) -> b
 }
 
 /// Whether the installed version is inside a range, given each event of the sorted range with
-/// where the installed version stands against it. One walk: the state after the last event at
-/// or below the version decides, and `limit` events bound the range from above.
+/// where the installed version stands against it. One walk: the state after the last event that
+/// acts on the version decides (`introduced`, `fixed` at or below it; `introduced after`,
+/// `last_affected` strictly below it), and `limit` events bound the range from above.
 pub(crate) fn contains_placed(sorted: impl Iterator<Item = (EventKind, Placement)>) -> bool {
     let mut affected = false;
     let mut has_limit = false;
@@ -150,6 +168,9 @@ pub(crate) fn contains_placed(sorted: impl Iterator<Item = (EventKind, Placement
         match kind {
             EventKind::Introduced if placement.at_or_above() => affected = true,
             EventKind::Fixed if placement.at_or_above() => affected = false,
+            EventKind::IntroducedAfter if placement == Placement::Ordered(Ordering::Greater) => {
+                affected = true;
+            }
             EventKind::LastAffected if placement == Placement::Ordered(Ordering::Greater) => {
                 affected = false;
             }
@@ -192,7 +213,7 @@ mod tests {
         contains(scheme, version, &sorted)
     }
 
-    use EventKind::{Fixed, Introduced, LastAffected, Limit};
+    use EventKind::{Fixed, Introduced, IntroducedAfter, LastAffected, Limit};
 
     #[test]
     fn introduced_fixed_is_half_open() {
@@ -246,6 +267,71 @@ mod tests {
     }
 
     #[test]
+    fn introduced_after_excludes_its_own_version() {
+        // nokogiri CVE-2022-23476: unaffected "<= 1.13.7", patched ">= 1.13.10".
+        let range = [(Fixed, "1.13.10"), (IntroducedAfter, "1.13.7")];
+        assert!(!affected(Scheme::RubyGems, "1.13.6", &range));
+        assert!(!affected(Scheme::RubyGems, "1.13.7", &range));
+        assert!(affected(Scheme::RubyGems, "1.13.7.1", &range));
+        assert!(affected(Scheme::RubyGems, "1.13.8", &range));
+        assert!(affected(Scheme::RubyGems, "1.13.9", &range));
+        assert!(!affected(Scheme::RubyGems, "1.13.10", &range));
+    }
+
+    #[test]
+    fn introduced_after_at_the_version_of_other_events() {
+        // Safe up to 1.2 and again from 1.2 on: nothing affected (`fixed` reopened just after).
+        let reopened = [(Introduced, "0"), (Fixed, "1.2"), (IntroducedAfter, "1.2")];
+        assert!(affected(Scheme::Pep440, "1.1", &reopened));
+        assert!(!affected(Scheme::Pep440, "1.2", &reopened));
+        assert!(affected(Scheme::Pep440, "1.2.post1", &reopened));
+
+        let empty = [(LastAffected, "1.2"), (IntroducedAfter, "1.2")];
+        for version in ["1.1", "1.2", "1.3"] {
+            assert!(!affected(Scheme::Pep440, version, &empty), "{version}");
+        }
+
+        let mut sorted = events(&[
+            (LastAffected, "1.2"),
+            (IntroducedAfter, "1.2"),
+            (Fixed, "1.2"),
+        ]);
+        sort_events(Scheme::Pep440, &mut sorted).expect("valid");
+        assert_eq!(
+            render(&sorted),
+            "fixed 1.2, introduced after 1.2, last_affected 1.2"
+        );
+    }
+
+    #[test]
+    fn introduced_after_against_breakpoint_places() {
+        // The ranked path: breakpoints 1.2 (rank 0) and 1.5 (rank 1); the installed version's
+        // place is 2i + 1 at breakpoint i and 2i just below it.
+        let range = [(IntroducedAfter, 0u32), (Fixed, 1u32)];
+        let walk = |place: u64| {
+            contains_placed(range.iter().map(|&(kind, rank)| {
+                (
+                    kind,
+                    Placement::Ordered(place.cmp(&(2 * u64::from(rank) + 1))),
+                )
+            }))
+        };
+        let expected = [
+            (0, false, "below 1.2"),
+            (1, false, "at 1.2"),
+            (2, true, "between 1.2 and 1.5"),
+            (3, false, "at 1.5"),
+            (4, false, "above 1.5"),
+        ];
+        for (place, inside, what) in expected {
+            assert_eq!(walk(place), inside, "{what}");
+        }
+        assert!(!contains_placed(
+            [(IntroducedAfter, Placement::Unordered)].into_iter()
+        ));
+    }
+
+    #[test]
     fn a_bad_event_version_is_an_error() {
         let mut bad = events(&[(Introduced, "0"), (Fixed, "not-a-version")]);
         let error = sort_events(Scheme::Semver, &mut bad).unwrap_err();
@@ -257,5 +343,9 @@ mod tests {
         let mut sorted = events(&[(Fixed, "2.17.1"), (Introduced, "0")]);
         sort_events(Scheme::Maven, &mut sorted).expect("valid");
         assert_eq!(render(&sorted), "introduced 0, fixed 2.17.1");
+
+        let mut sorted = events(&[(Fixed, "1.5"), (IntroducedAfter, "1.2")]);
+        sort_events(Scheme::Pep440, &mut sorted).expect("valid");
+        assert_eq!(render(&sorted), "introduced after 1.2, fixed 1.5");
     }
 }

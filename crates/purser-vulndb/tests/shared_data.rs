@@ -306,6 +306,53 @@ fn known_advisories_match_vulnerable_versions_only() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The reason the database gives for `advisory` affecting `name` at `version`, or `None` when
+/// the advisory does not match.
+fn reason_at(ecosystem: &str, name: &str, version: &str, advisory: &str) -> Option<String> {
+    let query = PackageQuery {
+        ecosystem,
+        release: None,
+        name,
+        version,
+    };
+    let lookup = built()
+        .database
+        .lookup(&query)
+        .unwrap_or_else(|error| panic!("lookup of {name} {version}: {error}"));
+    assert!(
+        lookup.problems.is_empty(),
+        "{name} {version}: {:?}",
+        lookup.problems
+    );
+    lookup
+        .matches
+        .into_iter()
+        .find(|found| found.advisory_id == advisory)
+        .map(|found| found.reason)
+}
+
+#[test]
+fn ranges_starting_just_after_a_version_exclude_it() {
+    // rack CVE-2018-16470 (RubySec): unaffected "<= 2.0.3", patched ">= 2.0.6".
+    let rack = |version| reason_at("RubyGems", "rack", version, "CVE-2018-16470");
+    assert_eq!(rack("2.0.3"), None);
+    assert_eq!(
+        rack("2.0.4").as_deref(),
+        Some("introduced after 2.0.3, fixed 2.0.6")
+    );
+    assert!(rack("2.0.5").is_some());
+    assert_eq!(rack("2.0.6"), None);
+
+    // drupal/core CVE-2019-6342 (FriendsOfPHP), branch 8.7.x: >8.7.3, <8.7.5.
+    let drupal = |version| reason_at("Packagist", "drupal/core", version, "CVE-2019-6342");
+    assert_eq!(drupal("8.7.3"), None);
+    assert_eq!(
+        drupal("8.7.4").as_deref(),
+        Some("introduced after 8.7.3, fixed 8.7.5")
+    );
+    assert_eq!(drupal("8.7.5"), None);
+}
+
 #[test]
 fn other_releases_and_unknown_packages_match_nothing() {
     let database = &built().database;
@@ -404,6 +451,7 @@ fn named_packages(
             let events = affected.ranges.iter().flat_map(|range| &range.events);
             package.versions.extend(events.map(|event| match event {
                 RangeEvent::Introduced(v)
+                | RangeEvent::IntroducedAfter(v)
                 | RangeEvent::Fixed(v)
                 | RangeEvent::LastAffected(v)
                 | RangeEvent::Limit(v) => v.as_str(),

@@ -101,13 +101,15 @@ fn entry_reason(
     (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
-/// The events as `(kind, version)`, sorted with `introduced 0` first and, at one version,
-/// introduced before last_affected before fixed before limit; `None` if a version is invalid.
+/// The events as `(kind, version)`, sorted with `introduced 0` first and, at one version, the
+/// events that act at it (introduced, then fixed) before those that act just after it
+/// (introduced after, then last_affected), then limit; `None` if a version is invalid.
 fn sorted(scheme: Scheme, events: &[RangeEvent]) -> Option<Vec<(&'static str, &str)>> {
     let mut named: Vec<(&'static str, &str)> = events
         .iter()
         .map(|event| match event {
             RangeEvent::Introduced(v) => ("introduced", v.as_str()),
+            RangeEvent::IntroducedAfter(v) => ("introduced after", v.as_str()),
             RangeEvent::Fixed(v) => ("fixed", v.as_str()),
             RangeEvent::LastAffected(v) => ("last_affected", v.as_str()),
             RangeEvent::Limit(v) => ("limit", v.as_str()),
@@ -120,9 +122,15 @@ fn sorted(scheme: Scheme, events: &[RangeEvent]) -> Option<Vec<(&'static str, &s
         }
     }
     let tie = |kind: &str| {
-        ["introduced", "last_affected", "fixed", "limit"]
-            .iter()
-            .position(|k| *k == kind)
+        [
+            "introduced",
+            "fixed",
+            "introduced after",
+            "last_affected",
+            "limit",
+        ]
+        .iter()
+        .position(|k| *k == kind)
     };
     named.sort_by(|a, b| {
         let by_version = match (is_start(a), is_start(b)) {
@@ -147,6 +155,8 @@ fn contains(scheme: Scheme, version: &str, events: &[(&str, &str)]) -> bool {
                 affected = true;
             }
             "fixed" if order(event).is_some_and(Ordering::is_ge) => affected = false,
+            // Purser's exclusive lower bound: every version strictly above it.
+            "introduced after" if order(event) == Some(Ordering::Greater) => affected = true,
             "last_affected" if order(event) == Some(Ordering::Greater) => affected = false,
             "limit" => {
                 limits += 1;
