@@ -165,6 +165,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn unnamed_lock_entries_are_one_warning_listing_their_keys() {
+        let mut reading = LockReading::default();
+        reading.warn_unnamed_entries("app/bun.lock", &[] as &[&str]);
+        assert!(reading.diagnostics.is_empty());
+
+        reading.warn_unnamed_entries("app/bun.lock", &["a", "@s/b"]);
+        assert_eq!(reading.diagnostics.len(), 1);
+        let warning = &reading.diagnostics[0];
+        assert_eq!(warning.level, purser_plugin_api::DiagnosticLevel::Warning);
+        assert_eq!(warning.path, "app/bun.lock");
+        assert_eq!(
+            warning.message,
+            "2 entries of `packages` name no package and version (a, @s/b); skipped"
+        );
+    }
+
+    #[test]
     fn scoped_names_put_the_encoded_scope_in_the_namespace() {
         assert_eq!(
             npm_purl("@babel/core", "7.0.0"),
