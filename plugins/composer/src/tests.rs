@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding};
-use purser_plugin_harness::{packages, path_selector, scan_one_layer, whole_file};
+use purser_plugin_harness::{
+    package_ids_with, packages, path_selector, scan_one_layer, whole_file,
+};
 
 use crate::{purser_analyzer_entry, ComposerAnalyzer};
 
@@ -51,13 +53,7 @@ fn diagnostics(findings: &[Finding]) -> Vec<(DiagnosticLevel, String, String)> {
 
 /// `name@version dev` of every package, in order (`-` when the file does not say).
 fn ids(findings: &[Finding]) -> Vec<String> {
-    packages(findings)
-        .into_iter()
-        .map(|package| {
-            let dev = package.metadata.get("dev").map_or("-", String::as_str);
-            format!("{}@{} {dev}", package.name, package.version)
-        })
-        .collect()
+    package_ids_with(findings, "dev")
 }
 
 #[test]

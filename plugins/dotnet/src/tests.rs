@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding};
-use purser_plugin_harness::{packages, path_selector, scan_one_layer, whole_file};
+use purser_plugin_harness::{package_ids, packages, path_selector, scan_one_layer, whole_file};
 
 use crate::{purser_analyzer_entry, DotnetAnalyzer};
 
@@ -51,10 +51,7 @@ fn diagnostics(findings: &[Finding]) -> Vec<(DiagnosticLevel, String, String)> {
 
 /// `name@version` of every package, sorted.
 fn ids(findings: &[Finding]) -> Vec<String> {
-    let mut ids: Vec<String> = packages(findings)
-        .into_iter()
-        .map(|package| format!("{}@{}", package.name, package.version))
-        .collect();
+    let mut ids = package_ids(findings);
     ids.sort();
     ids
 }

@@ -8,7 +8,9 @@ mod peer_archive;
 use std::collections::BTreeSet;
 
 use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding};
-use purser_plugin_harness::{packages, path_selector, scan_one_layer, whole_file};
+use purser_plugin_harness::{
+    package_ids, package_ids_with, packages, path_selector, scan_one_layer, whole_file,
+};
 
 use crate::{purser_analyzer_entry, PythonAnalyzer};
 use peer_archive::PeerFiles;
@@ -23,23 +25,9 @@ fn scan(files: &[(&str, &[u8])]) -> Vec<Finding> {
     scan_one_layer(purser_analyzer_entry, &inputs)
 }
 
-/// `name@version` of every package, in order.
-fn ids(findings: &[Finding]) -> Vec<String> {
-    packages(findings)
-        .into_iter()
-        .map(|package| format!("{}@{}", package.name, package.version))
-        .collect()
-}
-
 /// `name@version dev` of every package, in order (`-` when the file does not say).
 fn ids_with_dev(findings: &[Finding]) -> Vec<String> {
-    packages(findings)
-        .into_iter()
-        .map(|package| {
-            let dev = package.metadata.get("dev").map_or("-", String::as_str);
-            format!("{}@{} {dev}", package.name, package.version)
-        })
-        .collect()
+    package_ids_with(findings, "dev")
 }
 
 /// `(level, message)` of every diagnostic.
@@ -104,7 +92,7 @@ fn trivy_integration_goldens_list_the_same_packages() {
             &format!("{TRIVY_REPO}{lock}"),
             &format!("app/{file_name}"),
         );
-        let ours: BTreeSet<String> = ids(&findings).into_iter().collect();
+        let ours: BTreeSet<String> = package_ids(&findings).into_iter().collect();
         let mut expected =
             golden_packages(peer.get(&format!("integration/testdata/{golden}.json.golden")));
         if golden == "uv" {
@@ -181,7 +169,7 @@ fn trivy_requirements_fixtures() {
     for (file, expected) in cases {
         // Placed under a requested name: `requirement_exstras.txt` itself is not one.
         let findings = scan_peer(&peer, &format!("{PIP}{file}"), "src/requirements.txt");
-        assert_eq!(ids(&findings), expected, "{file}");
+        assert_eq!(package_ids(&findings), expected, "{file}");
     }
 }
 
@@ -213,7 +201,7 @@ fn osv_scanner_requirement_files_of_all_names() {
         &format!("{DIR}requirements-transitive.txt"),
         "srv/requirements-transitive.txt",
     );
-    assert_eq!(ids(&findings), ["numpy@2.3.1"]);
+    assert_eq!(package_ids(&findings), ["numpy@2.3.1"]);
     assert_eq!(
         diagnostics(&findings),
         [(
@@ -235,7 +223,7 @@ fn pipfile_locks_of_trivy_scalibr_and_syft() {
 
     let findings = scan_peer(&trivy, &format!("{TRIVY}Pipfile_normal.lock"), lock);
     assert_eq!(
-        ids(&findings),
+        package_ids(&findings),
         [
             "certifi@2019.3.9",
             "chardet@3.0.4",
@@ -247,10 +235,10 @@ fn pipfile_locks_of_trivy_scalibr_and_syft() {
     );
     let findings = scan_peer(&trivy, &format!("{TRIVY}Pipfile_django.lock"), lock);
     assert_eq!(packages(&findings).len(), 10);
-    assert!(ids(&findings).contains(&"django@2.2".to_owned()));
+    assert!(package_ids(&findings).contains(&"django@2.2".to_owned()));
     let findings = scan_peer(&trivy, &format!("{TRIVY}Pipfile_many.lock"), lock);
     assert_eq!(packages(&findings).len(), 24);
-    assert!(ids(&findings).contains(&"awscli@1.16.147".to_owned()));
+    assert!(package_ids(&findings).contains(&"awscli@1.16.147".to_owned()));
 
     // scalibr: what each fixture's name promises.
     for (file, expected) in [
@@ -392,7 +380,7 @@ fn poetry_locks_of_trivy_scalibr_and_syft() {
     );
     assert_eq!(packages(&findings).len(), 11);
     // Two versions of one name are two packages, as the lock installs per environment marker.
-    let found = ids(&findings);
+    let found = package_ids(&findings);
     assert!(found.contains(&"proto-plus@1.22.0".to_owned()));
     assert!(found.contains(&"proto-plus@1.23.0".to_owned()));
     for file in ["empty.lock", "empty-file.lock"] {
@@ -417,7 +405,7 @@ fn poetry_locks_of_trivy_scalibr_and_syft() {
         .all(|id| id.ends_with(" true")));
     let findings = scan_peer(&syft, &format!("{SYFT}simple-deps/poetry.lock"), lock);
     assert_eq!(
-        ids(&findings),
+        package_ids(&findings),
         [
             "certifi@2024.2.2",
             "charset-normalizer@3.3.2",
@@ -498,7 +486,7 @@ fn pylock_files_of_trivy_and_scalibr() {
     let findings = scan_peer(&trivy, &format!("{TRIVY}pylock.toml"), lock);
     assert!(diagnostics(&findings).is_empty(), "{findings:?}");
     assert_eq!(
-        ids(&findings),
+        package_ids(&findings),
         [
             "attrs@25.4.0",
             "certifi@2025.10.5",
@@ -521,7 +509,7 @@ fn pylock_files_of_trivy_and_scalibr() {
     let findings = scan_peer(&trivy, &format!("{TRIVY_ANALYZER}happy/pylock.toml"), lock);
     assert!(diagnostics(&findings).is_empty(), "{findings:?}");
     assert_eq!(packages(&findings).len(), 11);
-    assert!(!ids(&findings)
+    assert!(!package_ids(&findings)
         .iter()
         .any(|id| id.starts_with("test-project")));
     // Trivy's broken lock is one byte, `[`.
@@ -552,7 +540,10 @@ fn pylock_files_of_trivy_and_scalibr() {
         &format!("{SCALIBR}names-outside-package-block.toml"),
         lock,
     );
-    assert_eq!(ids(&findings), ["first-pkg@1.0.0", "second-pkg@2.0.0"]);
+    assert_eq!(
+        package_ids(&findings),
+        ["first-pkg@1.0.0", "second-pkg@2.0.0"]
+    );
     // uv's export: the VCS package keeps its version and says where it came from; the
     // project, a directory without a version, is left out.
     let findings = scan_peer(&scalibr, &format!("{SCALIBR}commits.toml"), lock);
@@ -632,7 +623,7 @@ fn trivy_core_metadata_files() {
         let image_path = format!("{site}/{image_path}");
         assert!(selected(&image_path), "{image_path} is requested");
         let findings = scan_peer(&peer, &format!("{PACKAGING}{file}"), &image_path);
-        assert_eq!(ids(&findings), [expected], "{file}");
+        assert_eq!(package_ids(&findings), [expected], "{file}");
     }
 
     // The analyzer fixtures: licences from the `License` field and from classifiers.
@@ -667,7 +658,7 @@ fn trivy_core_metadata_files() {
             &format!("{ANALYZER}{case}/{image_path}"),
             &format!("{site}/{image_path}"),
         );
-        assert_eq!(ids(&findings), [expected], "{case}");
+        assert_eq!(package_ids(&findings), [expected], "{case}");
         assert_eq!(packages(&findings)[0].licenses, licenses, "{case}");
     }
 }
@@ -690,7 +681,7 @@ fn syft_installed_metadata_edge_cases() {
         ),
     ]);
     let found = packages(&findings);
-    assert_eq!(ids(&findings), ["Pygments@2.6.1"]);
+    assert_eq!(package_ids(&findings), ["Pygments@2.6.1"]);
     let lines = String::from_utf8_lossy(record)
         .lines()
         .filter(|line| !line.trim().is_empty())
@@ -705,7 +696,7 @@ fn syft_installed_metadata_edge_cases() {
         &format!("{SITE}uppercase/dist-name/DIST-INFO/METADATA"),
         &image_path,
     );
-    assert_eq!(ids(&findings), ["Pygments@2.6.1"]);
+    assert_eq!(package_ids(&findings), ["Pygments@2.6.1"]);
 
     // An egg-info file without a version is no package, and says so.
     let findings = scan_peer(
@@ -722,7 +713,7 @@ fn syft_installed_metadata_edge_cases() {
         &format!("{TOP}Python-2.7.egg-info"),
         &format!("{site}/Python-2.7.egg-info"),
     );
-    assert_eq!(ids(&findings), ["Python@2.7.13"]);
+    assert_eq!(package_ids(&findings), ["Python@2.7.13"]);
 }
 
 /// Whether the analyzer's requests select a file at `path`.

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use purser_plugin_api::{Analyzer, DiagnosticLevel, FileInput, Finding};
-use purser_plugin_harness::{packages, path_selector, scan_one_layer, whole_file};
+use purser_plugin_harness::{package_ids, packages, path_selector, scan_one_layer, whole_file};
 
 use crate::{purser_analyzer_entry, RubyAnalyzer};
 
@@ -44,14 +44,6 @@ fn diagnostics(findings: &[Finding]) -> Vec<(DiagnosticLevel, String, String)> {
             )),
             _ => None,
         })
-        .collect()
-}
-
-/// `name@version` of every package, in order.
-fn ids(findings: &[Finding]) -> Vec<String> {
-    packages(findings)
-        .into_iter()
-        .map(|package| format!("{}@{}", package.name, package.version))
         .collect()
 }
 
@@ -98,7 +90,7 @@ fn real_debian_gemspecs_give_their_file_names_and_licences() {
             format!("{name}@{version}")
         })
         .collect();
-    assert_eq!(ids(&findings), expected);
+    assert_eq!(package_ids(&findings), expected);
 
     let found = packages(&findings);
     assert_eq!(found[0].licenses, ["MIT"]);
@@ -117,7 +109,7 @@ fn trivy_bundler_fixtures_give_what_trivy_expects() {
     // trivy `pkg/dependency/parser/ruby/bundler/parse_test.go`: every spec of the GEM section.
     let findings = scan_one("app/Gemfile.lock", "locks/trivy-normal.lock");
     assert_eq!(
-        ids(&findings),
+        package_ids(&findings),
         [
             "coderay@1.1.2",
             "concurrent-ruby@1.1.5",
@@ -129,8 +121,8 @@ fn trivy_bundler_fixtures_give_what_trivy_expects() {
         ]
     );
     let findings = scan_one("app/Gemfile.lock", "locks/trivy-bundler2.lock");
-    assert_eq!(ids(&findings).len(), 8);
-    assert!(ids(&findings).contains(&"json@2.6.2".to_owned()));
+    assert_eq!(package_ids(&findings).len(), 8);
+    assert!(package_ids(&findings).contains(&"json@2.6.2".to_owned()));
 
     // Trivy fails on its malformed lock; here it is one warning naming the file.
     let findings = scan_one("app/Gemfile.lock", "locks/trivy-malformed.lock");
@@ -146,7 +138,7 @@ fn scalibr_gemfile_lock_fixtures_give_what_scalibr_expects() {
     // osv-scalibr `extractor/filesystem/language/ruby/gemfilelock/gemfilelock_test.go`.
     let findings = scan_one("Gemfile.lock", "locks/scalibr-has-git-gem.lock");
     assert_eq!(
-        ids(&findings),
+        package_ids(&findings),
         [
             "hanami-controller@2.0.0.alpha1",
             "hanami-utils@2.0.0.alpha1",
@@ -181,7 +173,7 @@ fn scalibr_gemfile_lock_fixtures_give_what_scalibr_expects() {
     );
 
     let findings = scan_one("Gemfile.lock", "locks/scalibr-source-section-at-end.lock");
-    assert_eq!(ids(&findings), ["ast@2.4.2"]);
+    assert_eq!(package_ids(&findings), ["ast@2.4.2"]);
     for empty in ["no-spec-section", "no-gem-section"] {
         let findings = scan_one("Gemfile.lock", &format!("locks/scalibr-{empty}.lock"));
         assert!(findings.is_empty(), "{empty}: {findings:?}");
@@ -232,7 +224,7 @@ fn scalibr_gemfile_locks_from_one_gem_to_rails() {
         ),
     ] {
         let findings = scan_one("srv/Gemfile.lock", &format!("locks/scalibr-{file}.lock"));
-        assert_eq!(ids(&findings), expected, "{file}");
+        assert_eq!(package_ids(&findings), expected, "{file}");
         assert!(diagnostics(&findings).is_empty(), "{file}: {findings:?}");
     }
 
@@ -240,7 +232,7 @@ fn scalibr_gemfile_locks_from_one_gem_to_rails() {
     // `1.13.3-x86_64-linux`: version 1.13.3, the platform apart.
     let findings = scan_one("srv/Gemfile.lock", "locks/scalibr-rails.lock");
     assert!(diagnostics(&findings).is_empty(), "{findings:?}");
-    let found = ids(&findings);
+    let found = package_ids(&findings);
     assert_eq!(found.len(), 46);
     assert_eq!(
         found.first().map(String::as_str),
@@ -266,14 +258,14 @@ fn syft_gemfile_lock_gives_every_source() {
         .iter()
         .all(|package| !package.name.starts_with("bad-")));
     assert_eq!(
-        ids(&findings)[..3],
+        package_ids(&findings)[..3],
         [
             "google-cloud-errors@1.3.0",
             "turbolinks@3.0.0",
             "actionmailer@4.1.1"
         ]
     );
-    assert!(ids(&findings).contains(&"uglifier@2.5.0".to_owned()));
+    assert!(package_ids(&findings).contains(&"uglifier@2.5.0".to_owned()));
     assert!(diagnostics(&findings).is_empty());
 }
 
@@ -295,7 +287,7 @@ fn hostile_input_gives_warnings_naming_the_file_never_a_panic() {
     // A gemspec whose name is oddly quoted still gives its gem, from the file name.
     let odd = b"Gem::Specification.new do |s|\n  s.name = \"rack'\n  s.version = %q{2.2.3\nend\n";
     let findings = scan(&[input("gems/specifications/rack-2.2.3.gemspec", odd)]);
-    assert_eq!(ids(&findings), ["rack@2.2.3"]);
+    assert_eq!(package_ids(&findings), ["rack@2.2.3"]);
     assert!(diagnostics(&findings)[0].2.contains("from the file name"));
 
     // A file over the limit, or cut by the engine, is not read.

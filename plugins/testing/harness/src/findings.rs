@@ -1,5 +1,5 @@
 //! Small helpers the plugins' tests share: a file as the engine hands it over, one layer scanned
-//! through a plugin's exported table, and the packages among findings.
+//! through a plugin's exported table, and the packages among findings with their ids.
 
 use purser_plugin_api::abi::EntryFunction;
 use purser_plugin_api::{FileInput, Finding, LayerContext, Package};
@@ -31,6 +31,26 @@ pub fn scan_one_layer(entry: EntryFunction, files: &[FileInput<'_>]) -> Vec<Find
     instance
         .scan_layer(&LayerContext::default(), files)
         .unwrap_or_else(|error| panic!("scan: {error}"))
+}
+
+/// `name@version` of every package among `findings`, in order.
+pub fn package_ids(findings: &[Finding]) -> Vec<String> {
+    packages(findings)
+        .into_iter()
+        .map(|package| format!("{}@{}", package.name, package.version))
+        .collect()
+}
+
+/// `name@version value` of every package among `findings`, in order, `value` being the
+/// package's metadata entry `key`, or `-` when it has none.
+pub fn package_ids_with(findings: &[Finding], key: &str) -> Vec<String> {
+    packages(findings)
+        .into_iter()
+        .map(|package| {
+            let value = package.metadata.get(key).map_or("-", String::as_str);
+            format!("{}@{} {value}", package.name, package.version)
+        })
+        .collect()
 }
 
 /// The packages among `findings`, in order.

@@ -26,10 +26,10 @@
 //! hand (for example with `PANIC_ABORT`) and see it refused.
 //!
 //! Beside the table, `findings` holds the small helpers most plugin tests share (a whole file as
-//! input, one layer scanned, the packages among findings), and the `requests` feature adds
-//! `path_selector`, which answers which image paths an analyzer's requests select with the
-//! engine's own matcher; it is a feature so that only plugins checking their globs build the
-//! engine.
+//! input, one layer scanned, the packages among findings and their `name@version` ids), and the
+//! `requests` feature adds `path_selector`, which answers which image paths an analyzer's
+//! requests select with the engine's own matcher; it is a feature so that only plugins checking
+//! their globs build the engine.
 //!
 //! This crate is the only place in the plugins tree besides the export macro that needs `unsafe`:
 //! driving a C function table means calling through raw function pointers. Each block says which
@@ -47,7 +47,7 @@ mod requests;
 mod views;
 
 pub use call::CallError;
-pub use findings::{packages, scan_one_layer, whole_file};
+pub use findings::{package_ids, package_ids_with, packages, scan_one_layer, whole_file};
 pub use header::{check_header, HeaderError};
 pub use plugin::{Instance, Plugin, Session};
 #[cfg(feature = "requests")]
