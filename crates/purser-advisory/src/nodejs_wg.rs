@@ -13,7 +13,7 @@
 //!
 //! One [`Advisory`] per npm file, identified as `NSWG-ECO-<id>` (the name the working group
 //! and OSV use), with the CVEs as aliases. `vulnerable_versions` is read as an npm range
-//! ([`crate::npm_range`]); each `||` alternative is one SEMVER range of the `npm` package.
+//! (the `npm_range` module); each `||` alternative is one SEMVER range of the `npm` package.
 //! An alternative that cannot be read (a version that is not SemVer, an unknown operator) is
 //! skipped with [`SkipReason::UnexpressibleRange`].
 

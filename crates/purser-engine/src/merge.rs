@@ -12,7 +12,7 @@
 //! - a path inside an archive (`app.jar!/BOOT-INF/lib/x.jar`) is judged by its outer file;
 //! - findings about a path the layer did not write (or about no path) are kept as they are;
 //! - a language package whose file an operating-system package owns is folded into that package
-//!   (see [`fold`]); the owned-file lists themselves stay out of the report.
+//!   (see the `fold` module); the owned-file lists themselves stay out of the report.
 
 use std::collections::HashMap;
 

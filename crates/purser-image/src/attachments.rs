@@ -124,7 +124,7 @@ pub struct Attachments {
 }
 
 impl Image {
-    /// The artifacts attached to this image (see the [module documentation](self)); always
+    /// The artifacts attached to this image (see the `attachments` module documentation); always
     /// empty for docker archives and root filesystems.
     ///
     /// # Errors

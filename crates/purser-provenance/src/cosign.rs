@@ -3,7 +3,7 @@
 //! (`dev.sigstore.cosign/bundle`) and the Fulcio certificate. They are re-encoded here as a
 //! Sigstore bundle v0.1, field for field, so [`crate::sigstore`] verifies them.
 //! Layers whose Rekor entry is of kind `intoto/0.0.1` (cosign before 2.0, e.g.
-//! slsa-github-generator v1.4.0) become bundles that [`crate::rekor_intoto`] verifies.
+//! slsa-github-generator v1.4.0) become bundles that the `rekor_intoto` module verifies.
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! provenance v0.2/v1 and VSA predicates; keyless [`sigstore`] bundles checked against a
 //! `trusted_root.json`; Google Cloud Build occurrences ([`gcb`]); cosign attestation layers in
 //! OCI layouts ([`cosign`]) and the other provenance [`attached`] to an image; the
-//! slsa-verifier [`policy`]; and the SLSA build [`level`]. [`verify`] ties them together;
+//! slsa-verifier [`policy`]; and the SLSA build [`level`]. [`verify()`] ties them together;
 //! [`Evidence::from_file`] recognises what a provenance file holds. Nothing here touches the network or the clock: a
 //! certificate's validity is judged at the time the transparency log or a timestamp authority
 //! vouches for.

@@ -137,7 +137,7 @@ pub fn bundle_envelope(name: &str, json: &str) -> Result<Option<Envelope>, Prove
 /// certificate must match both exactly, as `cosign verify-blob` requires. With `managed_key`
 /// (a DER SubjectPublicKeyInfo) the bundle must instead be signed by that key, still with
 /// its transparency-log entry verified. Bundles whose log entry is of kind `intoto/0.0.1`
-/// are verified by [`crate::rekor_intoto`] instead, and only keyless.
+/// are verified by the `rekor_intoto` module instead, and only keyless.
 ///
 /// # Errors
 ///

@@ -273,7 +273,7 @@ impl Header {
         Ok(())
     }
 
-    /// The byte range of a section, as checked by [`Header::check_layout`].
+    /// The byte range of a section, as checked when the header was read.
     pub fn range(&self, id: SectionId) -> std::ops::Range<usize> {
         let (offset, length) = self.sections[id as usize];
         // check_layout bounded both by the file length, which fits the mapped length (usize).

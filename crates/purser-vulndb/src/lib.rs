@@ -5,7 +5,7 @@
 //! opening costs the same for ten advisories or a million. Lookups binary-search an index of
 //! `(ecosystem, normalised package name)` keys and decode only the entries of the package found;
 //! an advisory's display data (summary, references, scores) is decoded only when it matches.
-//! The byte layout is documented in [`format`].
+//! The byte layout is documented in [`mod@format`].
 //!
 //! ```no_run
 //! # fn main() -> Result<(), purser_vulndb::DbError> {
