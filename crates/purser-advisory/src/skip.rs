@@ -35,7 +35,7 @@ impl SkipReason {
     pub fn describe(self) -> &'static str {
         match self {
             SkipReason::Runtime => "advisory for a language runtime, not a package",
-            SkipReason::UnexpressibleRange => "version range OSV events cannot express",
+            SkipReason::UnexpressibleRange => "unreadable or inexpressible version range",
             SkipReason::UnmappedRelease => "release without a version number in the table",
             SkipReason::PackageNotInRelease => "package does not exist in the release",
             SkipReason::UnknownStatus => "unknown or empty status",
