@@ -35,6 +35,14 @@ impl ApkVersion {
     }
 }
 
+impl ApkVersion {
+    /// Orders this version against the string `other`, parsing only `other`: the same answer as
+    /// [`compare`] with this version's text first, for comparing one version with many.
+    pub fn compare_with(&self, other: &str) -> Ordering {
+        compare(&self.0, other)
+    }
+}
+
 impl FromStr for ApkVersion {
     type Err = VersionError;
 

@@ -34,6 +34,14 @@ impl ComposerVersion {
     }
 }
 
+impl ComposerVersion {
+    /// Orders this version against the string `other`, parsing only `other`: the same answer as
+    /// [`compare`] with this version's text first, for comparing one version with many.
+    pub fn compare_with(&self, other: &str) -> Ordering {
+        compare(&self.0, other)
+    }
+}
+
 impl FromStr for ComposerVersion {
     type Err = VersionError;
 

@@ -54,6 +54,18 @@ impl DpkgVersion {
     }
 }
 
+impl DpkgVersion {
+    /// Orders this version against the string `other`, parsing only `other`: the same answer as
+    /// [`compare`] with this version's text first, for comparing one version with many.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`VersionError`] when `other` is not a valid version.
+    pub fn compare_with(&self, other: &str) -> Result<Ordering, VersionError> {
+        Ok(self.parts().cmp_parts(&Parts::parse(other)?))
+    }
+}
+
 impl FromStr for DpkgVersion {
     type Err = VersionError;
 

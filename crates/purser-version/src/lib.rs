@@ -37,4 +37,4 @@ mod scheme;
 pub mod semver;
 
 pub use error::VersionError;
-pub use scheme::Scheme;
+pub use scheme::{ParsedVersion, Scheme};

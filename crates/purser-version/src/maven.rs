@@ -47,6 +47,14 @@ impl MavenVersion {
     }
 }
 
+impl MavenVersion {
+    /// Orders this version against the string `other`, parsing only `other`: the same answer as
+    /// [`compare`] with this version's text first, for comparing one version with many.
+    pub fn compare_with(&self, other: &str) -> Ordering {
+        compare_lists(&self.items, &parse(other))
+    }
+}
+
 impl FromStr for MavenVersion {
     type Err = VersionError;
 

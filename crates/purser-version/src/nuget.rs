@@ -67,6 +67,18 @@ impl NuGetVersion {
     }
 }
 
+impl NuGetVersion {
+    /// Orders this version against the string `other`, parsing only `other`: the same answer as
+    /// [`compare`] with this version's text first, for comparing one version with many.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`VersionError`] when `other` is not a valid version.
+    pub fn compare_with(&self, other: &str) -> Result<Ordering, VersionError> {
+        Ok(self.borrowed().precedence(&Parsed::parse(other)?))
+    }
+}
+
 impl FromStr for NuGetVersion {
     type Err = VersionError;
 

@@ -115,6 +115,18 @@ impl Pep440Version {
     }
 }
 
+impl Pep440Version {
+    /// Orders this version against the string `other`, parsing only `other`: the same answer as
+    /// [`compare`] with this version's text first, for comparing one version with many.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`VersionError`] when `other` is not a valid version.
+    pub fn compare_with(&self, other: &str) -> Result<Ordering, VersionError> {
+        Ok(self.cmp(&other.parse::<Pep440Version>()?))
+    }
+}
+
 impl FromStr for Pep440Version {
     type Err = VersionError;
 

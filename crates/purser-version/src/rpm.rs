@@ -55,6 +55,14 @@ impl RpmVersion {
     }
 }
 
+impl RpmVersion {
+    /// Orders this version against the string `other`, parsing only `other`: the same answer as
+    /// [`compare`] with this version's text first, for comparing one version with many.
+    pub fn compare_with(&self, other: &str) -> Ordering {
+        self.parts().cmp_evr(&Evr::parse(other))
+    }
+}
+
 impl FromStr for RpmVersion {
     type Err = VersionError;
 

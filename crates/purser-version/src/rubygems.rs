@@ -42,6 +42,21 @@ impl GemVersion {
     }
 }
 
+impl GemVersion {
+    /// Orders this version against the string `other`, parsing only `other`: the same answer as
+    /// [`compare`] with this version's text first, for comparing one version with many.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`VersionError`] when `other` is not a valid version.
+    pub fn compare_with(&self, other: &str) -> Result<Ordering, VersionError> {
+        Ok(compare_segments(
+            &self.segments,
+            &canonical_segments(other)?,
+        ))
+    }
+}
+
 impl FromStr for GemVersion {
     type Err = VersionError;
 

@@ -50,6 +50,26 @@ impl Scheme {
         }
     }
 
+    /// Parses `text` once under this scheme, for comparing one version with many strings by
+    /// [`ParsedVersion::compare_with`].
+    ///
+    /// # Errors
+    ///
+    /// Returns the [`VersionError`] that [`Scheme::compare`] gives when `text` comes first.
+    pub fn parse(self, text: &str) -> Result<ParsedVersion, VersionError> {
+        Ok(match self {
+            Self::Dpkg => ParsedVersion::Dpkg(text.parse()?),
+            Self::Rpm => ParsedVersion::Rpm(text.parse()?),
+            Self::Apk => ParsedVersion::Apk(text.parse()?),
+            Self::Semver => ParsedVersion::Semver(text.parse()?),
+            Self::Pep440 => ParsedVersion::Pep440(text.parse()?),
+            Self::Maven => ParsedVersion::Maven(text.parse()?),
+            Self::RubyGems => ParsedVersion::RubyGems(text.parse()?),
+            Self::Composer => ParsedVersion::Composer(text.parse()?),
+            Self::NuGet => ParsedVersion::NuGet(text.parse()?),
+        })
+    }
+
     /// The scheme of an OSV ecosystem name, such as `"Debian"`, `"Debian:12"` or `"PyPI"`.
     ///
     /// A suffix after `:` (a release, as in `"Alpine:v3.20"`) is ignored. Returns `None` for an
@@ -83,6 +103,67 @@ impl Scheme {
             Self::RubyGems => "rubygems",
             Self::Composer => "composer",
             Self::NuGet => "nuget",
+        }
+    }
+}
+
+/// A version parsed by one [`Scheme`], compared with version strings without parsing itself
+/// again: `scheme.parse(a)?.compare_with(b)` answers as `scheme.compare(a, b)` does.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ParsedVersion {
+    /// A Debian package version.
+    Dpkg(dpkg::DpkgVersion),
+    /// An RPM version.
+    Rpm(rpm::RpmVersion),
+    /// An Alpine package version.
+    Apk(apk::ApkVersion),
+    /// A Semantic Versioning 2.0.0 version.
+    Semver(semver::SemverVersion),
+    /// A Python package version.
+    Pep440(pep440::Pep440Version),
+    /// A Maven artifact version.
+    Maven(maven::MavenVersion),
+    /// A RubyGems version.
+    RubyGems(rubygems::GemVersion),
+    /// A Packagist (Composer) version.
+    Composer(composer::ComposerVersion),
+    /// A NuGet package version.
+    NuGet(nuget::NuGetVersion),
+}
+
+impl ParsedVersion {
+    /// The scheme that parsed this version.
+    pub fn scheme(&self) -> Scheme {
+        match self {
+            Self::Dpkg(_) => Scheme::Dpkg,
+            Self::Rpm(_) => Scheme::Rpm,
+            Self::Apk(_) => Scheme::Apk,
+            Self::Semver(_) => Scheme::Semver,
+            Self::Pep440(_) => Scheme::Pep440,
+            Self::Maven(_) => Scheme::Maven,
+            Self::RubyGems(_) => Scheme::RubyGems,
+            Self::Composer(_) => Scheme::Composer,
+            Self::NuGet(_) => Scheme::NuGet,
+        }
+    }
+
+    /// Orders this version against `other` under its scheme, parsing only `other`.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`VersionError`] when the scheme rejects `other`.
+    pub fn compare_with(&self, other: &str) -> Result<Ordering, VersionError> {
+        match self {
+            Self::Dpkg(version) => version.compare_with(other),
+            Self::Rpm(version) => Ok(version.compare_with(other)),
+            Self::Apk(version) => Ok(version.compare_with(other)),
+            Self::Semver(version) => version.compare_with(other),
+            Self::Pep440(version) => version.compare_with(other),
+            Self::Maven(version) => Ok(version.compare_with(other)),
+            Self::RubyGems(version) => version.compare_with(other),
+            Self::Composer(version) => Ok(version.compare_with(other)),
+            Self::NuGet(version) => version.compare_with(other),
         }
     }
 }
@@ -170,6 +251,62 @@ mod tests {
                     {
                         assert_eq!(forward, backward.reverse(), "{scheme} {a:?} {b:?}");
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_parsed_version_compares_as_the_scheme_does() {
+        let versions = [
+            "",
+            "1",
+            "1.0",
+            "1.0.0",
+            "1.0.0-rc.1",
+            "1.0~rc1",
+            "1:1.0-1",
+            "1.0-1",
+            "1.0^git1",
+            "1.0a1",
+            "1.0.dev1",
+            "1.0.post1",
+            "1.0+local.7",
+            "1.2_rc1",
+            "1.2-r3",
+            "v1.2.3",
+            "1.0.0.0",
+            "1.0-SNAPSHOT",
+            "1.0.0-beta+build",
+            "01.2",
+            "1.β",
+            "1 0",
+            "2.a.3",
+        ];
+        let schemes = [
+            Scheme::Dpkg,
+            Scheme::Rpm,
+            Scheme::Apk,
+            Scheme::Semver,
+            Scheme::Pep440,
+            Scheme::Maven,
+            Scheme::RubyGems,
+            Scheme::Composer,
+            Scheme::NuGet,
+        ];
+        for scheme in schemes {
+            for a in versions {
+                let parsed = scheme.parse(a);
+                for b in versions {
+                    let expected = scheme.compare(a, b);
+                    let found = parsed
+                        .as_ref()
+                        .map_err(Clone::clone)
+                        .and_then(|parsed| parsed.compare_with(b));
+                    assert_eq!(found, expected, "{scheme} {a:?} {b:?}");
+                }
+                if let Ok(parsed) = parsed {
+                    assert_eq!(parsed.scheme(), scheme);
                 }
             }
         }
