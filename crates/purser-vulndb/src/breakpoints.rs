@@ -9,10 +9,12 @@
 
 use std::cmp::Ordering;
 
-use purser_version::Scheme;
+use purser_version::{ParsedVersion, Scheme};
 
 use crate::error::Corruption;
-use crate::format::{SectionId, MAX_BREAKPOINT_LISTS, STRING_REF_LEN, ZERO_RANK};
+use crate::format::{
+    SectionId, MAX_BREAKPOINT_LISTS, RELEASE_RECORD_LEN, STRING_REF_LEN, ZERO_RANK,
+};
 use crate::range::{Event, Placement};
 use crate::reader::{Section, Strings};
 use crate::strings::{StringTable, TooLarge};
@@ -82,9 +84,12 @@ impl<'a> KeyBreakpoints<'a> {
     }
 }
 
-/// A key's block as read: its breakpoint lists and its entries.
+/// A key's block as read: its release table, its breakpoint lists and its entries.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct KeyBlock<'a> {
+    /// The release table's rows, [`RELEASE_RECORD_LEN`] bytes each; empty for a key whose
+    /// ecosystem ignores releases.
+    releases: &'a [u8],
     lists: [&'a [u8]; MAX_BREAKPOINT_LISTS],
     list_count: usize,
     /// The key's entries, offsets starting at 0.
@@ -92,9 +97,11 @@ pub(crate) struct KeyBlock<'a> {
 }
 
 impl<'a> KeyBlock<'a> {
-    /// Splits a key's block into its lists and its entries.
+    /// Splits a key's block into its release table, its lists and its entries.
     pub(crate) fn read(block: Section<'a>) -> Result<KeyBlock<'a>, Corruption> {
         let mut cursor = block.cursor(0);
+        let release_count = cursor.u32()? as usize;
+        let releases = cursor.bytes(release_count.saturating_mul(RELEASE_RECORD_LEN))?;
         let list_count = cursor.u32()? as usize;
         if list_count > MAX_BREAKPOINT_LISTS {
             return Err(Corruption(format!(
@@ -110,18 +117,55 @@ impl<'a> KeyBlock<'a> {
         let start = cursor.position();
         let entries = block.slice(start, block.len().saturating_sub(start))?;
         Ok(KeyBlock {
+            releases,
             lists,
             list_count,
             entries: Section::new(SectionId::Entries, entries),
         })
     }
 
-    /// Where `installed` (accepted by `scheme`) stands in list `list`, ordered by `scheme`.
+    /// The byte range, within [`KeyBlock::entries`], of the entries whose release is `wanted`
+    /// (`None`: the entries without a release), compared as bytes; empty when the key has none.
+    pub(crate) fn release_entries(
+        &self,
+        strings: Strings<'a>,
+        wanted: Option<&str>,
+    ) -> Result<std::ops::Range<usize>, Corruption> {
+        let rows = Section::new(SectionId::Entries, self.releases);
+        for row in 0..self.releases.len() / RELEASE_RECORD_LEN {
+            let mut cursor = rows.cursor(row * RELEASE_RECORD_LEN);
+            let release = cursor.string_ref()?;
+            let matches = match (release.is_absent(), wanted) {
+                (true, None) => true,
+                (false, Some(wanted)) => strings.bytes(release)? == wanted.as_bytes(),
+                _ => false,
+            };
+            if !matches {
+                continue;
+            }
+            let start = cursor.u32()? as usize;
+            let length = cursor.u32()? as usize;
+            return start
+                .checked_add(length)
+                .filter(|&end| end <= self.entries.len())
+                .map(|end| start..end)
+                .ok_or_else(|| {
+                    Corruption(format!(
+                        "release table row {row} names entries {start}+{length}, past the \
+                         key's {} bytes of entries",
+                        self.entries.len()
+                    ))
+                });
+        }
+        Ok(0..0)
+    }
+
+    /// Where `installed` stands in list `list`, ordered by the scheme that parsed it; each
+    /// breakpoint of the binary search is parsed, the installed version never again.
     pub(crate) fn place(
         &self,
         list: u8,
-        scheme: Scheme,
-        installed: &str,
+        installed: &ParsedVersion,
         strings: Strings<'a>,
     ) -> Result<InstalledPlace, Corruption> {
         let list = usize::from(list);
@@ -138,7 +182,7 @@ impl<'a> KeyBlock<'a> {
             let middle = low + (high - low) / 2;
             let reference = versions.cursor(middle * STRING_REF_LEN).string_ref()?;
             let breakpoint = strings.text(reference)?;
-            let order = scheme.compare(installed, breakpoint).map_err(|error| {
+            let order = installed.compare_with(breakpoint).map_err(|error| {
                 Corruption(format!(
                     "breakpoint {breakpoint:?} cannot be ordered: {error}"
                 ))
@@ -217,7 +261,8 @@ mod tests {
         breakpoints.add(Scheme::Pep440, &events);
         breakpoints.finish();
         let mut table = StringTable::default();
-        let mut block = Vec::new();
+        // An empty release table, then the lists.
+        let mut block = vec![0; 4];
         breakpoints.encode(&mut table, &mut block).expect("fits");
         let string_bytes = table.into_bytes();
         let strings = Strings(Section::new(SectionId::Strings, &string_bytes));
@@ -225,8 +270,8 @@ mod tests {
         assert_eq!(read.entries.len(), 0);
 
         let place = |installed| {
-            read.place(0, Scheme::Pep440, installed, strings)
-                .expect("place")
+            let parsed = Scheme::Pep440.parse(installed).expect("valid");
+            read.place(0, &parsed, strings).expect("place")
         };
         for installed in ["0.5", "1.0", "1.0.0", "1.5", "2.0", "2.0.post1", "3"] {
             for (rank, version) in ["1.0", "2.0"].into_iter().enumerate() {
@@ -239,6 +284,7 @@ mod tests {
             }
             assert_eq!(place(installed).against(ZERO_RANK), Placement::Start);
         }
-        assert!(read.place(1, Scheme::Pep440, "1.0", strings).is_err());
+        let parsed = Scheme::Pep440.parse("1.0").expect("valid");
+        assert!(read.place(1, &parsed, strings).is_err());
     }
 }

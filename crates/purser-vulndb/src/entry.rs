@@ -101,19 +101,6 @@ pub(crate) struct EntryHead<'a> {
 }
 
 impl<'a> EntryHead<'a> {
-    /// Whether the entry's release is `wanted` (both absent counts as equal), compared as bytes.
-    pub(crate) fn release_is(
-        &self,
-        strings: Strings<'a>,
-        wanted: Option<&str>,
-    ) -> Result<bool, Corruption> {
-        match (self.release.is_absent(), wanted) {
-            (true, None) => Ok(true),
-            (false, Some(wanted)) => Ok(strings.bytes(self.release)? == wanted.as_bytes()),
-            _ => Ok(false),
-        }
-    }
-
     /// The entry's release, decoded.
     pub(crate) fn release(&self, strings: Strings<'a>) -> Result<Option<&'a str>, Corruption> {
         strings.optional(self.release)
@@ -301,11 +288,17 @@ impl<'a> RangeView<'a> {
                     record[0]
                 ))
             })?;
-            let mut cursor = Section::new(SectionId::Entries, &record[1..]).cursor(0);
+            // `chunks_exact` gives whole records, so these reads cannot fail.
+            let field = |at: usize| {
+                u32::from_le_bytes([record[at], record[at + 1], record[at + 2], record[at + 3]])
+            };
             Ok(StoredEvent {
                 kind,
-                rank: cursor.u32()?,
-                version: cursor.string_ref()?,
+                rank: field(1),
+                version: StringRef {
+                    offset: field(5),
+                    length: field(9),
+                },
             })
         })
     }
@@ -438,8 +431,6 @@ mod tests {
         let head = read_head(entries, 0).expect("head");
         assert_eq!(head.advisory, 7);
         assert_eq!(head.release(strings), Ok(Some("12")));
-        assert_eq!(head.release_is(strings, Some("12")), Ok(true));
-        assert_eq!(head.release_is(strings, None), Ok(false));
         assert_eq!(head.next, out.len() / 2);
         let body = read_body(&head).expect("body");
         assert_eq!(body.package(strings), Ok("openssl"));

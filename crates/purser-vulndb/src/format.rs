@@ -1,4 +1,4 @@
-//! The database file's layout, schema version 2.
+//! The database file's layout, schema version 3.
 //!
 //! All integers are little-endian. Offsets inside a section are `u32`, so no section may exceed
 //! 4 GiB (the builder refuses larger ones). A *string reference* is 8 bytes, `offset: u32` and
@@ -9,7 +9,7 @@
 //! | offset | size | field |
 //! |---:|---:|---|
 //! | 0 | 8 | magic `PURSERDB` |
-//! | 8 | 4 | schema version (`2`); a higher one is refused as too new, a lower one as unreadable |
+//! | 8 | 4 | schema version (`3`); a higher one is refused as too new, a lower one as unreadable |
 //! | 12 | 4 | header length: 208 + metadata length; the body starts here |
 //! | 16 | 8 | file length; a shorter file is refused as truncated |
 //! | 24 | 32 | header checksum: SHA-256 of bytes 0..24, bytes 56..header length, the ecosystems and the releases sections |
@@ -27,13 +27,22 @@
 //! | 1 | ecosystems | 24-byte records sorted by name: name (string ref), first key, key count, first release, release count |
 //! | 2 | releases | 8-byte string refs: each ecosystem's normalised releases, sorted |
 //! | 3 | keys | 20-byte records sorted by normalised name within each ecosystem: name (string ref), offset and length of the key's block in the entries section, entry count |
-//! | 4 | entries | one block per key: its breakpoints, then its affected-entries, see below |
+//! | 4 | entries | one block per key: its release table, its breakpoints, then its affected-entries, see below |
 //! | 5 | advisories | 8-byte records: offset and length of the advisory's display JSON |
 //! | 6 | display | JSON of each advisory's display data, decoded only for a hit |
 //!
 //! # A key's block
 //!
-//! The block starts with the key's *breakpoint lists*: their count (`u32`, at most
+//! The block starts with the key's *release table*: its row count (`u32`) and per row
+//! ([`RELEASE_RECORD_LEN`] bytes) a normalised release (string ref, absent for entries without
+//! a release) and the offset and length (`u32` each) of that release's entries, counted from the
+//! first entry of the key. In a release-scoped ecosystem (Debian, Ubuntu, Alpine, AlmaLinux...)
+//! the builder writes a key's entries grouped by release, groups in order of first appearance
+//! and entries in database order within each, one row per group, so a lookup reads only the
+//! entries of its release; elsewhere the table is empty and the entries keep database order.
+//! Schema 3 added the table.
+//!
+//! The *breakpoint lists* follow: their count (`u32`, at most
 //! [`MAX_BREAKPOINT_LISTS`]) and per list its version count (`u32`) and versions (string refs).
 //! A list holds every distinct version (by the scheme's order, equal versions once) named by the
 //! events of the key's ranges ordered by one scheme (the ecosystem's, or SemVer for `SEMVER`
@@ -78,7 +87,7 @@ use crate::error::Corruption;
 pub const MAGIC: [u8; 8] = *b"PURSERDB";
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Length of the fixed part of the header.
 pub const FIXED_HEADER_LEN: usize = 208;
@@ -100,6 +109,9 @@ pub const ADVISORY_RECORD_LEN: usize = 8;
 
 /// Size of one stored range event: kind, rank and version.
 pub const EVENT_RECORD_LEN: usize = 13;
+
+/// Size of one row of a key's release table: release, entries offset and entries length.
+pub const RELEASE_RECORD_LEN: usize = 16;
 
 /// The breakpoint-list byte of a range stored unsorted.
 pub const UNRANKED_RANGE: u8 = 0xFF;

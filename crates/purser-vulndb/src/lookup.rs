@@ -4,7 +4,7 @@
 use std::fmt;
 
 use purser_advisory::{AffectedStatus, RangeKind, Reference, Score, ScoreKind, SeverityRating};
-use purser_version::{Scheme, VersionError};
+use purser_version::{ParsedVersion, Scheme, VersionError};
 
 use crate::breakpoints::{InstalledPlace, KeyBlock};
 use crate::database::{Database, KeyRecord};
@@ -156,8 +156,9 @@ struct Evaluation<'q, 'd> {
     block: KeyBlock<'d>,
     /// The installed version's place in each breakpoint list, found on first use.
     places: [Option<InstalledPlace>; MAX_BREAKPOINT_LISTS],
-    /// Whether each scheme met so far accepts the installed version.
-    installed_checked: [Option<(Scheme, bool)>; 2],
+    /// The installed version as parsed by each scheme met so far, `None` where the scheme
+    /// rejects it: parsed once per lookup, then compared with breakpoints by parsing only them.
+    installed: [Option<(Scheme, Option<ParsedVersion>)>; 2],
     lookup: Lookup,
     /// Ranges skipped because the scheme rejects one of their versions, by advisory number;
     /// turned into [`LookupProblem::AdvisoryVersion`] once the lookup is done.
@@ -256,22 +257,28 @@ impl Database {
             strings,
             block,
             places: [None; MAX_BREAKPOINT_LISTS],
-            installed_checked: [None; 2],
+            installed: [None, None],
             lookup: Lookup::default(),
             unsortable_ranges: Vec::new(),
             affecting: Vec::new(),
             counting: true,
         };
-        // Known cost: every entry of the key is read, whatever its release, because a key's
-        // entries are not grouped by release; a source package with hundreds of entries across
-        // Debian or AlmaLinux releases makes each of its look-ups walk them all.
-        let mut offset = 0;
-        while offset < block.entries.len() {
+        // A release-scoped key's entries are grouped by release: only the query's are read.
+        let walked = if scoped {
+            block.release_entries(strings, wanted_release)?
+        } else {
+            0..block.entries.len()
+        };
+        let mut offset = walked.start;
+        while offset < walked.end {
             let head = entry::read_head(block.entries, offset)?;
             let start = offset;
             offset = head.next;
-            if scoped && !head.release_is(strings, wanted_release)? {
-                continue;
+            if offset > walked.end {
+                return Err(Corruption(format!(
+                    "entry at offset {start} runs past its release's entries, which end at {}",
+                    walked.end
+                )));
             }
             let body = entry::read_body(&head)?;
             if evaluation.affects(&body, head.advisory)? {
@@ -468,7 +475,7 @@ impl<'d> Evaluation<'_, 'd> {
 
     /// The installed version's place in breakpoint list `list`, found once per lookup.
     fn place(&mut self, list: u8, scheme: Scheme) -> Result<InstalledPlace, Corruption> {
-        let slot = self.places.get_mut(usize::from(list)).ok_or_else(|| {
+        let slot = self.places.get(usize::from(list)).ok_or_else(|| {
             Corruption(format!(
                 "a range names breakpoint list {list}, past the last"
             ))
@@ -476,10 +483,17 @@ impl<'d> Evaluation<'_, 'd> {
         if let Some(place) = *slot {
             return Ok(place);
         }
-        let place = self
-            .block
-            .place(list, scheme, self.query.version, self.strings)?;
-        *slot = Some(place);
+        let (block, strings) = (self.block, self.strings);
+        let place = match self.installed_parsed(scheme) {
+            Some(installed) => block.place(list, installed, strings)?,
+            None => {
+                return Err(Corruption(format!(
+                    "breakpoint list {list} was searched for an installed version the {scheme} \
+                     scheme rejects"
+                )))
+            }
+        };
+        self.places[usize::from(list)] = Some(place);
         Ok(place)
     }
 
@@ -523,26 +537,47 @@ impl<'d> Evaluation<'_, 'd> {
     /// Whether `scheme` accepts the installed version; the first rejection is recorded once.
     /// Each scheme's answer is kept for the rest of the lookup.
     fn installed_version_is_valid(&mut self, scheme: Scheme) -> bool {
-        let known = self.installed_checked.iter().flatten();
-        if let Some(&(_, valid)) = known.clone().find(|(checked, _)| *checked == scheme) {
-            return valid;
-        }
-        let result = scheme.compare(self.query.version, self.query.version);
-        if let Some(slot) = self
-            .installed_checked
-            .iter_mut()
-            .find(|slot| slot.is_none())
-        {
-            *slot = Some((scheme, result.is_ok()));
-        }
-        let Err(error) = result else {
-            return true;
+        self.installed_parsed(scheme).is_some()
+    }
+
+    /// The installed version parsed by `scheme`, or `None` when the scheme rejects it; parsed on
+    /// first use, the rejection recorded once as a problem.
+    fn installed_parsed(&mut self, scheme: Scheme) -> Option<&ParsedVersion> {
+        let known = self
+            .installed
+            .iter()
+            .position(|slot| matches!(slot, Some((checked, _)) if *checked == scheme));
+        let index = match known {
+            Some(index) => index,
+            None => {
+                let parsed = match scheme.parse(self.query.version) {
+                    Ok(parsed) => Some(parsed),
+                    Err(error) => {
+                        let problem = LookupProblem::InstalledVersion(error);
+                        if !self.lookup.problems.contains(&problem) {
+                            self.lookup.problems.push(problem);
+                        }
+                        None
+                    }
+                };
+                // A lookup meets at most two schemes (its ecosystem's and SemVer), so a free
+                // slot is always there; were it not, the last would be replaced.
+                match self.installed.iter().position(Option::is_none) {
+                    Some(free) => {
+                        self.installed[free] = Some((scheme, parsed));
+                        free
+                    }
+                    None => {
+                        let last = self.installed.len() - 1;
+                        self.installed[last] = Some((scheme, parsed));
+                        last
+                    }
+                }
+            }
         };
-        let problem = LookupProblem::InstalledVersion(error);
-        if !self.lookup.problems.contains(&problem) {
-            self.lookup.problems.push(problem);
-        }
-        false
+        self.installed[index]
+            .as_ref()
+            .and_then(|(_, parsed)| parsed.as_ref())
     }
 }
 

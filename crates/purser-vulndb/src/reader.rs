@@ -23,27 +23,38 @@ impl<'a> Section<'a> {
     }
 
     /// `length` bytes at `offset`.
+    #[inline]
     pub(crate) fn slice(&self, offset: usize, length: usize) -> Result<&'a [u8], Corruption> {
-        offset
+        match offset
             .checked_add(length)
             .and_then(|end| self.bytes.get(offset..end))
-            .ok_or_else(|| {
-                Corruption(format!(
-                    "{} bytes at offset {offset} run past the {} section ({} bytes)",
-                    length,
-                    self.id.name(),
-                    self.bytes.len()
-                ))
-            })
+        {
+            Some(bytes) => Ok(bytes),
+            None => Err(self.past_the_end(offset, length)),
+        }
+    }
+
+    /// The error of a read past the section's end; kept out of line, as reads almost never fail.
+    #[cold]
+    #[inline(never)]
+    fn past_the_end(&self, offset: usize, length: usize) -> Corruption {
+        Corruption(format!(
+            "{} bytes at offset {offset} run past the {} section ({} bytes)",
+            length,
+            self.id.name(),
+            self.bytes.len()
+        ))
     }
 
     /// The `u32` at `offset`.
+    #[inline]
     pub(crate) fn u32_at(&self, offset: usize) -> Result<u32, Corruption> {
         let bytes = self.slice(offset, 4)?;
         Ok(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
     }
 
     /// A cursor at `offset`.
+    #[inline]
     pub(crate) fn cursor(&self, offset: usize) -> Cursor<'a> {
         Cursor {
             section: *self,
@@ -58,6 +69,7 @@ pub(crate) struct Strings<'a>(pub(crate) Section<'a>);
 
 impl<'a> Strings<'a> {
     /// The raw bytes of a string reference, for comparisons that need no UTF-8 check.
+    #[inline]
     pub(crate) fn bytes(&self, reference: StringRef) -> Result<&'a [u8], Corruption> {
         self.0
             .slice(reference.offset as usize, reference.length as usize)
@@ -113,6 +125,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads one byte.
+    #[inline]
     pub(crate) fn u8(&mut self) -> Result<u8, Corruption> {
         let byte = self.section.slice(self.position, 1)?[0];
         self.position += 1;
@@ -120,6 +133,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads a `u32`.
+    #[inline]
     pub(crate) fn u32(&mut self) -> Result<u32, Corruption> {
         let value = self.section.u32_at(self.position)?;
         self.position += 4;
@@ -127,6 +141,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads the next `length` bytes.
+    #[inline]
     pub(crate) fn bytes(&mut self, length: usize) -> Result<&'a [u8], Corruption> {
         let bytes = self.section.slice(self.position, length)?;
         self.position += length;
@@ -134,6 +149,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads a string reference.
+    #[inline]
     pub(crate) fn string_ref(&mut self) -> Result<StringRef, Corruption> {
         let offset = self.u32()?;
         let length = self.u32()?;
