@@ -15,6 +15,9 @@ use crate::format::{
 use crate::info::DatabaseInfo;
 use crate::reader::{Section, StringRef, Strings};
 
+/// The longest normalised package name `Database::find_key` compares from a stack buffer.
+const NAME_BUFFER_LEN: usize = 256;
+
 /// An open, memory-mapped vulnerability database.
 ///
 /// Opening checks the header only; the body is read on demand with every offset bounds-checked,
@@ -238,12 +241,31 @@ impl Database {
         let keys = self.section(SectionId::Keys);
         let strings = self.strings();
         let first = record.first_key as usize;
+        // The name is normalised once into a buffer when it fits, so that each step of the
+        // search is a plain byte comparison; a longer name is normalised again at each step.
+        let mut buffer = [0u8; NAME_BUFFER_LEN];
+        let mut normalised_len = 0;
+        let mut fits = true;
+        for byte in NormalisedName::new(ecosystem, name) {
+            let Some(slot) = buffer.get_mut(normalised_len) else {
+                fits = false;
+                break;
+            };
+            *slot = byte;
+            normalised_len += 1;
+        }
+        let normalised = &buffer[..normalised_len];
         let (mut low, mut high) = (first, first.saturating_add(record.key_count as usize));
         while low < high {
             let middle = low + (high - low) / 2;
             let mut cursor = keys.cursor(middle * KEY_RECORD_LEN);
             let stored = strings.bytes(cursor.string_ref()?)?;
-            match compare_stored(stored, NormalisedName::new(ecosystem, name)) {
+            let order = if fits {
+                stored.cmp(normalised)
+            } else {
+                compare_stored(stored, NormalisedName::new(ecosystem, name))
+            };
+            match order {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
                 std::cmp::Ordering::Equal => {
@@ -340,4 +362,68 @@ fn check_header(path: &Path, map: &[u8]) -> Result<Header, DbError> {
         return Err(Corruption("header checksum mismatch".to_owned()).at(path));
     }
     Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use purser_advisory::{Advisory, Affected, Ecosystem, RangeEvent, RangeKind, VersionRange};
+
+    use crate::{DatabaseBuilder, PackageQuery};
+
+    fn advisory(id: &str, package: &str) -> Advisory {
+        Advisory {
+            id: id.to_owned(),
+            affected: vec![Affected {
+                ecosystem: Ecosystem::parse("PyPI"),
+                package: package.to_owned(),
+                ranges: vec![VersionRange {
+                    kind: RangeKind::Ecosystem,
+                    repo: None,
+                    events: vec![
+                        RangeEvent::Introduced("0".to_owned()),
+                        RangeEvent::Fixed("2.0".to_owned()),
+                    ],
+                }],
+                ..Affected::default()
+            }],
+            ..Advisory::default()
+        }
+    }
+
+    #[test]
+    fn names_longer_than_the_buffer_are_found_too() {
+        let long = format!("{}_end", "Long.Name".repeat(40));
+        let names = ["aaa", "Zope.Interface", long.as_str(), "zzz"];
+        let advisories = names
+            .iter()
+            .enumerate()
+            .map(|(index, name)| advisory(&format!("PYSEC-0000-{index}"), name));
+        let directory = tempfile::tempdir().expect("temporary directory");
+        let path = directory.path().join("names.purser");
+        DatabaseBuilder::new("2026-12-04T00:00:00Z")
+            .add_source("names", advisories)
+            .write(&path)
+            .expect("database builds");
+        let database = crate::Database::open(&path).expect("database opens");
+
+        let spelled_long = long.replace('.', "-").replace('_', ".").to_uppercase();
+        for name in ["AAA", "zope_interface", spelled_long.as_str(), "zzz"] {
+            let query = PackageQuery {
+                ecosystem: "PyPI",
+                release: None,
+                name,
+                version: "1.0",
+            };
+            let found = database.affecting(&query).expect("lookup");
+            assert_eq!(found.entries, 1, "{name}");
+        }
+        let missing = format!("{}_enc", "long.name".repeat(40));
+        let query = PackageQuery {
+            ecosystem: "PyPI",
+            release: None,
+            name: &missing,
+            version: "1.0",
+        };
+        assert_eq!(database.affecting(&query).expect("lookup").entries, 0);
+    }
 }
