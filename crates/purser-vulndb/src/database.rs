@@ -63,7 +63,8 @@ impl Database {
     /// # Errors
     ///
     /// [`DbError::Read`] when the file cannot be opened or mapped; [`DbError::NotADatabase`],
-    /// [`DbError::TooNew`], [`DbError::Truncated`] or [`DbError::Corrupt`] when it cannot be used.
+    /// [`DbError::TooNew`], [`DbError::TooOld`], [`DbError::Truncated`] or [`DbError::Corrupt`] when it
+    /// cannot be used.
     pub fn open(path: impl AsRef<Path>) -> Result<Database, DbError> {
         let path = path.as_ref();
         let read_error = |source| DbError::Read {
@@ -334,11 +335,11 @@ fn check_header(path: &Path, map: &[u8]) -> Result<Header, DbError> {
         });
     }
     if header.schema_version < SCHEMA_VERSION {
-        return Err(Corruption(format!(
-            "schema version {} is not one this purser reads ({SCHEMA_VERSION})",
-            header.schema_version
-        ))
-        .at(path));
+        return Err(DbError::TooOld {
+            path: path.to_owned(),
+            found: header.schema_version,
+            supported: SCHEMA_VERSION,
+        });
     }
 
     let actual = map.len() as u64;

@@ -41,6 +41,19 @@ pub enum DbError {
         supported: u32,
     },
 
+    /// The file was written by an older Purser, in a layout this one no longer reads.
+    #[error(
+        "vulnerability database {path} has schema version {found}, older than the version {supported} this purser reads; {REPLACE_HINT}"
+    )]
+    TooOld {
+        /// The database file.
+        path: PathBuf,
+        /// The schema version in the file.
+        found: u32,
+        /// The schema version this build reads.
+        supported: u32,
+    },
+
     /// The file is shorter than its header says.
     #[error(
         "vulnerability database {path} is truncated: {actual} bytes of {expected}; {REPLACE_HINT}"
