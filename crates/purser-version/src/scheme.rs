@@ -178,6 +178,19 @@ impl fmt::Display for Scheme {
 mod tests {
     use super::*;
 
+    /// Every scheme, for the tests that must hold for all of them.
+    const EVERY_SCHEME: [Scheme; 9] = [
+        Scheme::Dpkg,
+        Scheme::Rpm,
+        Scheme::Apk,
+        Scheme::Semver,
+        Scheme::Pep440,
+        Scheme::Maven,
+        Scheme::RubyGems,
+        Scheme::Composer,
+        Scheme::NuGet,
+    ];
+
     #[test]
     fn ecosystems_with_a_release_suffix_map_to_their_base() {
         assert_eq!(Scheme::for_ecosystem("Debian:12"), Some(Scheme::Dpkg));
@@ -232,18 +245,7 @@ mod tests {
             "1-r99999999999999999999999",
             "a-b-c-d:e:f",
         ];
-        let schemes = [
-            Scheme::Dpkg,
-            Scheme::Rpm,
-            Scheme::Apk,
-            Scheme::Semver,
-            Scheme::Pep440,
-            Scheme::Maven,
-            Scheme::RubyGems,
-            Scheme::Composer,
-            Scheme::NuGet,
-        ];
-        for scheme in schemes {
+        for scheme in EVERY_SCHEME {
             for a in hostile {
                 for b in hostile {
                     if let (Ok(forward), Ok(backward)) =
@@ -283,18 +285,7 @@ mod tests {
             "1 0",
             "2.a.3",
         ];
-        let schemes = [
-            Scheme::Dpkg,
-            Scheme::Rpm,
-            Scheme::Apk,
-            Scheme::Semver,
-            Scheme::Pep440,
-            Scheme::Maven,
-            Scheme::RubyGems,
-            Scheme::Composer,
-            Scheme::NuGet,
-        ];
-        for scheme in schemes {
+        for scheme in EVERY_SCHEME {
             for a in versions {
                 let parsed = scheme.parse(a);
                 for b in versions {
