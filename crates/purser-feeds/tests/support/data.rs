@@ -1,12 +1,6 @@
 //! Real advisory files, unpacked in memory from the shared data archives.
 
-use std::io::{Read, Write};
-use std::path::PathBuf;
-
-/// The shared data folder beside the repository.
-fn shared_data() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
-}
+use std::io::Write;
 
 /// The files of `archive` (relative to the shared data folder) whose path starts with `prefix`,
 /// as (path, bytes), sorted by path.
@@ -15,28 +9,11 @@ fn shared_data() -> PathBuf {
 ///
 /// When the archive cannot be read: these tests need `../shared/data` beside the repository.
 fn archive_files(archive: &str, prefix: &str) -> Vec<(String, Vec<u8>)> {
-    let path = shared_data().join(archive);
-    let file = std::fs::File::open(&path).unwrap_or_else(|error| {
-        panic!("cannot open {}: {error}; these tests need the shared data folder `../shared/data` beside the repository", path.display())
-    });
-    let decoder = zstd::Decoder::new(file).expect("zstd stream");
-    let mut tar = tar::Archive::new(decoder);
-
-    let mut files = Vec::new();
-    for entry in tar.entries().expect("tar entries") {
-        let mut entry = entry.expect("tar entry");
-        let name = entry
-            .path()
-            .expect("entry path")
-            .to_string_lossy()
-            .into_owned();
-        if name.starts_with(prefix) && entry.header().entry_type().is_file() {
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).expect("entry bytes");
-            files.push((name, bytes));
-        }
-    }
-    files.sort();
+    let path = purser_test_data::shared_data_dir().join(archive);
+    let files: Vec<(String, Vec<u8>)> =
+        purser_test_data::archive_files(&path, |name| name.starts_with(prefix))
+            .into_iter()
+            .collect();
     assert!(!files.is_empty(), "{archive} has no files under {prefix}");
     files
 }

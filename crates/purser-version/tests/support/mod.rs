@@ -6,13 +6,11 @@
 )]
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::Read;
 use std::path::PathBuf;
 
 /// The folder holding the version-vector archives, beside the repository.
 pub fn vectors_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/version-vectors")
+    purser_test_data::shared_data_dir().join("version-vectors")
 }
 
 /// Every regular file of `archive` (a name inside [`vectors_dir`]), keyed by its path inside.
@@ -20,34 +18,15 @@ pub fn vectors_dir() -> PathBuf {
 /// Panics with a message naming the missing folder: CI always has `../shared/data`.
 pub fn read_archive(archive: &str) -> HashMap<String, String> {
     let path = vectors_dir().join(archive);
-    let file = File::open(&path).unwrap_or_else(|error| {
-        panic!(
-            "cannot open version vectors {}: {error}; these tests need the shared data folder \
-             `../shared/data` beside the repository",
-            path.display()
-        )
-    });
-    let decoder = zstd::Decoder::new(file).expect("zstd decoder starts");
-    let mut archive_reader = tar::Archive::new(decoder);
-
-    let mut files = HashMap::new();
-    for entry in archive_reader.entries().expect("vector archive is a tar") {
-        let mut entry = entry.expect("vector archive entry is readable");
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let name = entry
-            .path()
-            .expect("entry path")
-            .to_string_lossy()
-            .into_owned();
-        let mut text = String::new();
-        entry
-            .read_to_string(&mut text)
-            .expect("vector file is UTF-8");
-        files.insert(name, text);
-    }
+    let files = purser_test_data::archive_files(&path, |_| true);
     files
+        .into_iter()
+        .map(|(name, bytes)| {
+            let text = String::from_utf8(bytes)
+                .unwrap_or_else(|_| panic!("{archive}: {name} is not UTF-8"));
+            (name, text)
+        })
+        .collect()
 }
 
 /// What a comparison must give.

@@ -3,14 +3,8 @@
 //! fixtures and goldens without a copy of them in this repository.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Read;
-use std::path::PathBuf;
 
-/// The folder of the peers' archives, beside this repository.
-fn archive_folder() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/peer-tests")
-}
+use purser_test_data::{archive_files, shared_data_dir};
 
 /// The regular files of one archive under the folders asked for, by path inside the archive
 /// without its top folder (`pkg/dependency/parser/python/...`).
@@ -24,35 +18,16 @@ impl PeerFiles {
     /// `prefixes`. Panics, naming the archive, when it cannot be read or when a prefix matches
     /// nothing: a test must not pass vacuously because a fixture moved.
     pub(super) fn read(archive: &str, prefixes: &[&str]) -> PeerFiles {
-        let path = archive_folder().join(format!("{archive}.tar.zst"));
-        let file = File::open(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-        let decoder = zstd::Decoder::new(file).expect("zstd decoder");
-        let mut tar = tar::Archive::new(decoder);
+        let path = shared_data_dir().join(format!("peer-tests/{archive}.tar.zst"));
         let top = format!("{archive}/");
-
-        let mut files = BTreeMap::new();
-        for entry in tar.entries().expect("tar entries") {
-            let mut entry = entry.unwrap_or_else(|error| panic!("{archive}: {error}"));
-            if !entry.header().entry_type().is_file() {
-                continue;
-            }
-            let name = entry
-                .path()
-                .expect("entry path")
-                .to_string_lossy()
-                .into_owned();
-            let Some(inner) = name.strip_prefix(&top) else {
-                continue;
-            };
-            if !prefixes.iter().any(|prefix| inner.starts_with(prefix)) {
-                continue;
-            }
-            let mut contents = Vec::new();
-            entry
-                .read_to_end(&mut contents)
-                .unwrap_or_else(|error| panic!("{archive}: {inner}: {error}"));
-            files.insert(inner.to_owned(), contents);
-        }
+        let wanted = |inner: &str| prefixes.iter().any(|prefix| inner.starts_with(prefix));
+        let files: BTreeMap<String, Vec<u8>> =
+            archive_files(&path, |name| name.strip_prefix(&top).is_some_and(wanted))
+                .into_iter()
+                .filter_map(|(name, contents)| {
+                    Some((name.strip_prefix(&top)?.to_owned(), contents))
+                })
+                .collect();
 
         for prefix in prefixes {
             assert!(
